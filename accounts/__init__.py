@@ -1,0 +1,1 @@
+"""Users, their membership of organisations and territories, and their roles."""

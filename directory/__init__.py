@@ -1,0 +1,1 @@
+"""Organisations, services, locations, capacity and search: the HSDS-shaped directory."""

@@ -1,0 +1,9 @@
+"""App configuration of the directory app."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectoryConfig(AppConfig):
+    name = "directory"
+    verbose_name = _("Adresář služeb")

@@ -1,0 +1,1 @@
+"""Spojka: the virtual community centre of a Czech territory."""

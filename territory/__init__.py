@@ -1,0 +1,1 @@
+"""Administrative geography (kraj, okres, ORP, obec) and the territories Spojka serves."""

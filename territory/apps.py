@@ -1,0 +1,9 @@
+"""App configuration of the territory app."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TerritoryConfig(AppConfig):
+    name = "territory"
+    verbose_name = _("Území")
