@@ -119,9 +119,9 @@ class ServiceQuerySet(models.QuerySet):
     def in_territory(self, territory) -> ServiceQuerySet:
         """Services that serve at least one obec of the territory."""
         return self.filter(
-            id__in=ServiceCoverage.objects.filter(
-                municipality__territories=territory
-            ).values("service_id")
+            id__in=ServiceCoverage.objects.filter(municipality__territories=territory).values(
+                "service_id"
+            )
         )
 
     def covering(self, municipality_code: int) -> ServiceQuerySet:
@@ -172,7 +172,9 @@ class Service(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="services",
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="services",
         verbose_name=_("poskytovatel"),
     )
     name = models.CharField(_("název"), max_length=300)
@@ -266,10 +268,30 @@ class ServiceArea(models.Model):
             models.CheckConstraint(
                 name="service_area_exactly_one_unit",
                 condition=(
-                    models.Q(municipality__isnull=False, orp__isnull=True, district__isnull=True, region__isnull=True)
-                    | models.Q(municipality__isnull=True, orp__isnull=False, district__isnull=True, region__isnull=True)
-                    | models.Q(municipality__isnull=True, orp__isnull=True, district__isnull=False, region__isnull=True)
-                    | models.Q(municipality__isnull=True, orp__isnull=True, district__isnull=True, region__isnull=False)
+                    models.Q(
+                        municipality__isnull=False,
+                        orp__isnull=True,
+                        district__isnull=True,
+                        region__isnull=True,
+                    )
+                    | models.Q(
+                        municipality__isnull=True,
+                        orp__isnull=False,
+                        district__isnull=True,
+                        region__isnull=True,
+                    )
+                    | models.Q(
+                        municipality__isnull=True,
+                        orp__isnull=True,
+                        district__isnull=False,
+                        region__isnull=True,
+                    )
+                    | models.Q(
+                        municipality__isnull=True,
+                        orp__isnull=True,
+                        district__isnull=True,
+                        region__isnull=False,
+                    )
                 ),
             )
         ]
@@ -381,7 +403,10 @@ class CapacityReport(models.Model):
     note = models.CharField(_("poznámka"), max_length=300, blank=True)
     reported_at = models.DateTimeField(_("nahlášeno"), default=timezone.now, db_index=True)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 

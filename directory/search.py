@@ -1,10 +1,35 @@
-"""Search of the directory (interface; the ranking is being written)."""
+"""Search of the directory: Czech normalisation, the database's full-text index, thesaurus.
+
+A query is normalised like the documents (spojka.text), sent to FTS5 (SQLite) or a
+tsvector (PostgreSQL) for text relevance, and matched against the life-situation
+thesaurus and the everyday words of service types, which bring in services whose text
+never says what the person typed ("hrozí mi vystěhování" → housing help, debt advice).
+Candidates are then ranked by relevance, then by whether they serve the person's
+obec, have verified free places, and by distance.
+"""
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from directory.models import Service
+from django.conf import settings
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from catalog.models import LifeSituation, ServiceType
+from directory.models import Service, ServiceAtLocation, ServiceCoverage
+from spojka.text import query_terms
+from territory.models import Municipality, distance_km
+
+# How many text and thesaurus candidates are ranked; beyond them results are irrelevant.
+TEXT_CANDIDATES = 400
+TYPE_CANDIDATES = 400
+# Weight of a situation's service types by their rank of suitability (1 = first choice).
+RANK_WEIGHT = {1: 1.0, 2: 0.8, 3: 0.65, 4: 0.5}
 
 
 @dataclass(frozen=True)
@@ -14,7 +39,7 @@ class SearchFilters:
     target_group: str = ""  # TargetGroup.code
     age_group: str = ""  # AgeGroup.code
     form: str = ""  # ProvisionForm.code ("pob", "amb", "ter")
-    municipality: int | None = None  # Municipality.code: "my municipality"
+    municipality: int | None = None  # Municipality.code: where the person lives
     free_places: bool = False  # only services with verified free places now
 
 
@@ -22,9 +47,9 @@ class SearchFilters:
 class Hit:
     service: Service
     score: float
-    distance_km: float | None = None  # from the chosen municipality to the nearest location
-    covers_municipality: bool = False  # serves the chosen municipality
-    comes_to_you: bool = False  # a field service that covers the chosen municipality
+    distance_km: float | None = None  # from the chosen obec to the nearest public location
+    covers_municipality: bool = False  # serves the chosen obec
+    comes_to_you: bool = False  # serves the chosen obec by its area (a field service)
 
 
 @dataclass
@@ -36,15 +61,307 @@ class SearchPage:
     situations: list = field(default_factory=list)  # LifeSituation matched by the query
 
 
+# --- the thesaurus -------------------------------------------------------------------------
+
+
+@dataclass
+class _Phrase:
+    words: tuple[frozenset[str], ...]  # each word of the phrase as its alternative terms
+    type_weights: dict[int, float]
+    situation_id: int | None
+
+
+class Thesaurus:
+    """Phrases of life situations and service types, normalised once, matched per query."""
+
+    def __init__(self) -> None:
+        self.phrases: list[_Phrase] = []
+        self.situations: dict[int, LifeSituation] = {}
+        word_types: dict[str, set[int]] = {}
+        types = list(ServiceType.objects.all())
+        for stype in types:
+            self._add(stype.name, {stype.id: 1.0}, None)
+            for word in query_terms(stype.keywords):
+                for term in word:
+                    word_types.setdefault(term, set()).add(stype.id)
+        # A single everyday word of a type points to it; the fewer types share the word,
+        # the stronger ("exekuce" → one type, "pomoc" → many).
+        for term, type_ids in word_types.items():
+            weight = 0.9 / len(type_ids)
+            if weight >= 0.2:
+                self.phrases.append(
+                    _Phrase((frozenset([term]),), dict.fromkeys(type_ids, weight), None)
+                )
+        for situation in LifeSituation.objects.prefetch_related("situationservicetype_set"):
+            self.situations[situation.id] = situation
+            weights = {
+                link.service_type_id: RANK_WEIGHT.get(link.rank, 0.4)
+                for link in situation.situationservicetype_set.all()
+            }
+            for phrase in [situation.name, situation.question, *situation.keyword_phrases()]:
+                self._add(phrase, weights, situation.id)
+
+    def _add(self, text: str, weights: dict[int, float], situation_id: int | None) -> None:
+        words = tuple(frozenset(alts) for alts in query_terms(text))
+        if words:
+            self.phrases.append(_Phrase(words, weights, situation_id))
+
+    def match(self, terms: list[tuple[str, ...]]) -> tuple[dict[int, float], list[LifeSituation]]:
+        """Service type weights (0–1) and the situations a query points to."""
+        query = [frozenset(alts) for alts in terms]
+        if not query:
+            return {}, []
+        type_scores: dict[int, float] = {}
+        situation_scores: dict[int, float] = {}
+        for phrase in self.phrases:
+            matched = sum(1 for word in phrase.words if any(word & q for q in query))
+            if matched < len(phrase.words):
+                continue
+            # A phrase covering more of the query is more specific.
+            strength = min(1.0, 0.6 + 0.4 * len(phrase.words) / len(query))
+            for type_id, weight in phrase.type_weights.items():
+                type_scores[type_id] = max(type_scores.get(type_id, 0.0), weight * strength)
+            if phrase.situation_id is not None:
+                situation_scores[phrase.situation_id] = max(
+                    situation_scores.get(phrase.situation_id, 0.0), strength
+                )
+        ranked = sorted(situation_scores, key=lambda sid: -situation_scores[sid])
+        return type_scores, [self.situations[sid] for sid in ranked]
+
+
+_thesaurus: tuple[float, Thesaurus] | None = None
+
+
+def get_thesaurus() -> Thesaurus:
+    """The thesaurus, rebuilt at most once a minute (code lists change rarely)."""
+    global _thesaurus
+    now = time.monotonic()
+    if _thesaurus is None or now - _thesaurus[0] > 60:
+        _thesaurus = (now, Thesaurus())
+    return _thesaurus[1]
+
+
+def reset_thesaurus() -> None:
+    global _thesaurus
+    _thesaurus = None
+
+
+# --- filtering -------------------------------------------------------------------------------
+
+
+def stale_cutoff():
+    return timezone.now() - timedelta(days=settings.SPOJKA_CAPACITY_STALE_DAYS)
+
+
+def filtered_services(territory, filters: SearchFilters) -> QuerySet[Service]:
+    qs = Service.objects.public()
+    if territory is not None and territory.kind != "national":
+        qs = qs.in_territory(territory)
+    if filters.situation:
+        qs = qs.filter(service_type__life_situations__slug=filters.situation)
+    if filters.service_type:
+        qs = qs.filter(service_type__code=filters.service_type)
+    if filters.target_group:
+        qs = qs.filter(target_groups__code=filters.target_group)
+    if filters.age_group:
+        qs = qs.filter(age_groups__code=filters.age_group)
+    if filters.form:
+        qs = qs.filter(forms__code=filters.form)
+    if filters.free_places:
+        qs = qs.filter(
+            latest_capacity__free_places__gt=0, latest_capacity__reported_at__gte=stale_cutoff()
+        )
+    return qs
+
+
+# --- full text -------------------------------------------------------------------------------
+
+
+def _fts_quote(term: str) -> str:
+    return '"' + term.replace('"', "") + '"'
+
+
+def text_scores(base: QuerySet[Service], terms: list[tuple[str, ...]]) -> dict:
+    """Service id → text relevance in 0–1 for the best TEXT_CANDIDATES matches."""
+    if not terms:
+        return {}
+    subquery, params = base.values("id").query.sql_with_params()
+    if connection.vendor == "sqlite":
+        match = " OR ".join("(" + " OR ".join(_fts_quote(t) for t in alts) + ")" for alts in terms)
+        sql = (
+            "SELECT s.id, -bm25(directory_service_fts, 4.0, 1.0) AS score "
+            "FROM directory_service_fts JOIN directory_service s "
+            "ON s.rowid = directory_service_fts.rowid "
+            f"WHERE directory_service_fts MATCH %s AND s.id IN ({subquery}) "
+            "ORDER BY score DESC LIMIT %s"
+        )
+        args = [match, *params, TEXT_CANDIDATES]
+    else:
+        tsquery = " | ".join("(" + " | ".join(alts) + ")" for alts in terms)
+        sql = (
+            "SELECT s.id, ts_rank(s.search_vector, q, 1) AS score "
+            "FROM directory_service s, to_tsquery('simple', %s) q "
+            f"WHERE s.search_vector @@ q AND s.id IN ({subquery}) "
+            "ORDER BY score DESC LIMIT %s"
+        )
+        args = [tsquery, *params, TEXT_CANDIDATES]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        rows = cursor.fetchall()
+    if not rows:
+        return {}
+    top = max(score for _, score in rows) or 1.0
+    return {_as_uuid(sid): max(score, 0.0) / top for sid, score in rows}
+
+
+def _as_uuid(value):
+    import uuid
+
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+# --- ranking ---------------------------------------------------------------------------------
+
+
+def _safe_term(term: str) -> str:
+    return "".join(ch for ch in term if ch.isalnum())
+
+
 def search_services(
-    *, territory, query: str = "", filters: SearchFilters | None = None, page: int = 1,
+    *,
+    territory,
+    query: str = "",
+    filters: SearchFilters | None = None,
+    page: int = 1,
     page_size: int = 20,
 ) -> SearchPage:
+    """Rank the territory's services for a query and filters; one page of hits."""
     filters = filters or SearchFilters()
-    qs = Service.objects.public().in_territory(territory).for_cards().order_by("name")
-    if query:
-        qs = qs.filter(name__icontains=query)
+    base = filtered_services(territory, filters)
+    terms = [tuple(t for t in (_safe_term(a) for a in alts) if t) for alts in query_terms(query)]
+    terms = [alts for alts in terms if alts]
+    thesaurus = get_thesaurus()
+    type_weights, situations = thesaurus.match(terms)
+    if filters.situation:
+        chosen = next(
+            (s for s in thesaurus.situations.values() if s.slug == filters.situation), None
+        )
+        if chosen is not None and chosen not in situations:
+            situations.insert(0, chosen)
+    municipality = None
+    if filters.municipality:
+        municipality = Municipality.objects.filter(code=filters.municipality).first()
+
+    if not terms:
+        return _browse(base, municipality, page, page_size, situations)
+
+    texts = text_scores(base, terms)
+    candidates: dict = {}
+    top_types = sorted(type_weights, key=lambda t: -type_weights[t])[:8]
+    if top_types:
+        by_type = base.filter(service_type_id__in=top_types).values_list("id", flat=True)
+        for sid in by_type[:TYPE_CANDIDATES]:
+            candidates[sid] = None
+    candidates.update(dict.fromkeys(texts))
+    if not candidates:
+        return SearchPage(hits=[], total=0, page=1, num_pages=1, situations=situations)
+
+    cutoff = stale_cutoff()
+    ids = list(candidates)
+    rows = Service.objects.filter(id__in=ids).values_list(
+        "id", "service_type_id", "latest_capacity__free_places", "latest_capacity__reported_at"
+    )
+    covered, by_area, distances = _place_facts(ids, municipality)
+    scored = []
+    for sid, type_id, free, reported_at in rows:
+        relevance = 0.55 * texts.get(sid, 0.0) + 0.45 * type_weights.get(type_id, 0.0)
+        has_room = bool(free) and reported_at is not None and reported_at >= cutoff
+        score = relevance + 0.08 * has_room
+        if municipality is not None:
+            score += 0.12 * (sid in covered)
+            if sid in distances:
+                score -= 0.08 * min(distances[sid] / 40.0, 1.0)
+        scored.append((score, sid))
+    # Stable order among equals: by id, so paging never shows a service twice.
+    scored.sort(key=lambda item: (-item[0], str(item[1])))
+    total = len(scored)
+    num_pages = max(1, math.ceil(total / page_size))
+    page = min(max(page, 1), num_pages)
+    page_ids = [sid for _, sid in scored[(page - 1) * page_size : page * page_size]]
+    scores = {sid: score for score, sid in scored}
+    services = Service.objects.filter(id__in=page_ids).for_cards().in_bulk()
+    hits = [
+        Hit(
+            service=services[sid],
+            score=round(scores[sid], 4),
+            distance_km=distances.get(sid),
+            covers_municipality=sid in covered,
+            comes_to_you=sid in by_area,
+        )
+        for sid in page_ids
+    ]
+    return SearchPage(hits=hits, total=total, page=page, num_pages=num_pages, situations=situations)
+
+
+def _place_facts(ids: list, municipality: Municipality | None) -> tuple[set, set, dict]:
+    """Which services cover the obec (at all, by area only) and their nearest public distance."""
+    if municipality is None or not ids:
+        return set(), set(), {}
+    covered: set = set()
+    by_area: set = set()
+    for sid, area in ServiceCoverage.objects.filter(
+        municipality=municipality, service_id__in=ids
+    ).values_list("service_id", "by_area"):
+        covered.add(sid)
+        if area:
+            by_area.add(sid)
+    distances: dict = {}
+    for sid, lat, lon, hidden, m_lat, m_lon in ServiceAtLocation.objects.filter(
+        service_id__in=ids
+    ).values_list(
+        "service_id",
+        "location__latitude",
+        "location__longitude",
+        "location__address_hidden",
+        "location__municipality__latitude",
+        "location__municipality__longitude",
+    ):
+        # A hidden address still has a distance, but only to its obec, not the house.
+        if hidden or lat is None:
+            lat, lon = m_lat, m_lon
+        d = distance_km(municipality.latitude, municipality.longitude, lat, lon)
+        distances[sid] = min(d, distances.get(sid, d))
+    return covered, by_area, distances
+
+
+def _browse(base, municipality, page, page_size, situations) -> SearchPage:
+    """No query words: order in SQL by coverage of the obec, verified free places, name."""
+    cutoff = stale_cutoff()
+    qs = base.annotate(
+        has_room=Q(latest_capacity__free_places__gt=0, latest_capacity__reported_at__gte=cutoff)
+    )
+    ordering = ["-has_room", "name", "id"]
+    if municipality is not None:
+        qs = qs.annotate(
+            covers=Exists(
+                ServiceCoverage.objects.filter(service=OuterRef("pk"), municipality=municipality)
+            )
+        )
+        ordering.insert(0, "-covers")
     total = qs.count()
-    start = (page - 1) * page_size
-    hits = [Hit(service=s, score=0.0) for s in qs[start : start + page_size]]
-    return SearchPage(hits=hits, total=total, page=page, num_pages=max(1, -(-total // page_size)))
+    num_pages = max(1, math.ceil(total / page_size))
+    page = min(max(page, 1), num_pages)
+    services = list(qs.order_by(*ordering).for_cards()[(page - 1) * page_size : page * page_size])
+    ids = [s.id for s in services]
+    covered, by_area, distances = _place_facts(ids, municipality)
+    hits = [
+        Hit(
+            service=s,
+            score=0.0,
+            distance_km=distances.get(s.id),
+            covers_municipality=s.id in covered,
+            comes_to_you=s.id in by_area,
+        )
+        for s in services
+    ]
+    return SearchPage(hits=hits, total=total, page=page, num_pages=num_pages, situations=situations)

@@ -5,4 +5,7 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict:
-    return {"tile_url": settings.SPOJKA_TILE_URL, "tile_attribution": settings.SPOJKA_TILE_ATTRIBUTION}
+    return {
+        "tile_url": settings.SPOJKA_TILE_URL,
+        "tile_attribution": settings.SPOJKA_TILE_ATTRIBUTION,
+    }

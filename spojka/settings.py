@@ -26,7 +26,7 @@ SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set in production")
-    SECRET_KEY = "development-only-insecure-key-do-not-use-in-production-0123456789"  # noqa: S105
+    SECRET_KEY = "development-only-insecure-key-do-not-use-in-production-0123456789"
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
@@ -138,9 +138,7 @@ STORAGES = {
 
 # Map tiles: any XYZ server; the list of results stands complete without the map.
 SPOJKA_TILE_URL = env_str("SPOJKA_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-SPOJKA_TILE_ATTRIBUTION = env_str(
-    "SPOJKA_TILE_ATTRIBUTION", "© OpenStreetMap contributors"
-)
+SPOJKA_TILE_ATTRIBUTION = env_str("SPOJKA_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 # Capacity older than this is shown as "not verified" instead of as a number.
 SPOJKA_CAPACITY_STALE_DAYS = env_int("SPOJKA_CAPACITY_STALE_DAYS", 30, minimum=1)
 SPOJKA_PAGE_SIZE = env_int("SPOJKA_PAGE_SIZE", 20, minimum=1)

@@ -20,33 +20,47 @@ def load_municipalities(apps=None) -> int:
     Municipality = apps.get_model("territory", "Municipality")
 
     with (DATA_DIR / "obce_souradnice.csv").open(encoding="utf-8", newline="") as fh:
-        points = {int(r["kod_obce"]): (float(r["lat"]), float(r["lon"])) for r in csv.DictReader(fh)}
+        points = {
+            int(r["kod_obce"]): (float(r["lat"]), float(r["lon"])) for r in csv.DictReader(fh)
+        }
     with (DATA_DIR / "obce_cz.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
 
     regions, districts, orps = {}, {}, {}
     for r in rows:
         regions[int(r["kod_kraje"])] = Region(
-            code=int(r["kod_kraje"]), ruian_code=int(r["kod_kraje_ruian"]),
-            nuts_code=r["kod_kraje_nuts"], name=r["nazev_kraje"],
+            code=int(r["kod_kraje"]),
+            ruian_code=int(r["kod_kraje_ruian"]),
+            nuts_code=r["kod_kraje_nuts"],
+            name=r["nazev_kraje"],
         )
         districts[int(r["kod_okresu"])] = District(
-            code=int(r["kod_okresu"]), ruian_code=int(r["kod_okresu_ruian"]),
-            lau_code=r["kod_okresu_lau"], name=r["nazev_okresu"], region_id=int(r["kod_kraje"]),
+            code=int(r["kod_okresu"]),
+            ruian_code=int(r["kod_okresu_ruian"]),
+            lau_code=r["kod_okresu_lau"],
+            name=r["nazev_okresu"],
+            region_id=int(r["kod_kraje"]),
         )
         orps[int(r["kod_orp"])] = Orp(
             code=int(r["kod_orp"]), name=r["nazev_orp"], region_id=int(r["kod_kraje"])
         )
     Region.objects.bulk_create(
-        regions.values(), update_conflicts=True, unique_fields=["code"],
+        regions.values(),
+        update_conflicts=True,
+        unique_fields=["code"],
         update_fields=["ruian_code", "nuts_code", "name"],
     )
     District.objects.bulk_create(
-        districts.values(), update_conflicts=True, unique_fields=["code"],
+        districts.values(),
+        update_conflicts=True,
+        unique_fields=["code"],
         update_fields=["ruian_code", "lau_code", "name", "region"],
     )
     Orp.objects.bulk_create(
-        orps.values(), update_conflicts=True, unique_fields=["code"], update_fields=["name", "region"]
+        orps.values(),
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=["name", "region"],
     )
     municipalities = []
     for r in rows:
@@ -54,14 +68,31 @@ def load_municipalities(apps=None) -> int:
         lat, lon = points[code]
         municipalities.append(
             Municipality(
-                code=code, name=r["nazev_obce"], pou_code=int(r["kod_pou"]),
-                pou_name=r["nazev_pou"], orp_id=int(r["kod_orp"]),
-                district_id=int(r["kod_okresu"]), region_id=int(r["kod_kraje"]),
-                latitude=lat, longitude=lon,
+                code=code,
+                name=r["nazev_obce"],
+                pou_code=int(r["kod_pou"]),
+                pou_name=r["nazev_pou"],
+                orp_id=int(r["kod_orp"]),
+                district_id=int(r["kod_okresu"]),
+                region_id=int(r["kod_kraje"]),
+                latitude=lat,
+                longitude=lon,
             )
         )
     Municipality.objects.bulk_create(
-        municipalities, batch_size=1000, update_conflicts=True, unique_fields=["code"],
-        update_fields=["name", "pou_code", "pou_name", "orp", "district", "region", "latitude", "longitude"],
+        municipalities,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=[
+            "name",
+            "pou_code",
+            "pou_name",
+            "orp",
+            "district",
+            "region",
+            "latitude",
+            "longitude",
+        ],
     )
     return len(municipalities)

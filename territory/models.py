@@ -68,9 +68,7 @@ class Municipality(models.Model):
     pou_code = models.PositiveIntegerField(_("kód POU"))
     pou_name = models.CharField(_("název POU"), max_length=100)
     orp = models.ForeignKey(Orp, on_delete=models.PROTECT, related_name="municipalities")
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="municipalities"
-    )
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="municipalities")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities")
     # RÚIAN definiční bod (WGS 84): near the town hall, a good "where people live" point.
     latitude = models.FloatField(_("zeměpisná šířka"))

@@ -49,9 +49,14 @@ def make_service(
     service.target_groups.set(TargetGroup.objects.filter(code__in=target_groups))
     muni = Municipality.objects.get(code=municipality)
     location = Location.objects.create(
-        organization=organization, name=f"{service.name} – {muni.name}",
-        street="Masarykovo nám. 1", city=muni.name, municipality=muni,
-        latitude=muni.latitude, longitude=muni.longitude, address_hidden=address_hidden,
+        organization=organization,
+        name=f"{service.name} – {muni.name}",
+        street="Masarykovo nám. 1",
+        city=muni.name,
+        municipality=muni,
+        latitude=muni.latitude,
+        longitude=muni.longitude,
+        address_hidden=address_hidden,
     )
     ServiceAtLocation.objects.create(service=service, location=location)
     for code in area_municipalities:
@@ -62,8 +67,13 @@ def make_service(
     return service
 
 
-def make_user(username: str, *, organization: Organization | None = None,
-              role: str = "provider_admin", coordinates: Territory | None = None):
+def make_user(
+    username: str,
+    *,
+    organization: Organization | None = None,
+    role: str = "provider_admin",
+    coordinates: Territory | None = None,
+):
     user = get_user_model().objects.create_user(username=username, password="heslo-pro-testy-1")
     if organization is not None:
         Membership.objects.create(user=user, organization=organization, role=role)
