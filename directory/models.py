@@ -24,17 +24,31 @@ from territory.models import District, Municipality, Orp, Region
 
 class OrganizationQuerySet(models.QuerySet):
     def editable_by(self, user) -> OrganizationQuerySet:
-        """Organisations whose data `user` may change: own memberships, territories coordinated."""
+        """Organisations whose data `user` may change: their own (as a provider member), and
+        in the territories they coordinate those with a service or a seat there (a newly
+        added organisation has no service yet, only its seat)."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self
+        coordinated = models.Q(territories__coordinators__user=user)
         return self.filter(
-            models.Q(memberships__user=user, memberships__role__in=EDITOR_ROLES)
-            | models.Q(
-                services__coverage__municipality__territories__coordinators__user=user,
+            models.Q(
+                id__in=Organization.objects.filter(
+                    memberships__user=user, memberships__role__in=EDITOR_ROLES
+                ).values("id")
             )
-        ).distinct()
+            | models.Q(
+                id__in=ServiceCoverage.objects.filter(
+                    municipality__in=Municipality.objects.filter(coordinated)
+                ).values("service__organization_id")
+            )
+            | models.Q(
+                id__in=Location.objects.filter(
+                    municipality__in=Municipality.objects.filter(coordinated)
+                ).values("organization_id")
+            )
+        )
 
 
 EDITOR_ROLES = ("provider_admin", "provider_staff")
