@@ -2296,7 +2296,7 @@ SERVICES: dict[str, list[ServiceSpec]] = {
         ServiceSpec(
             org="poradna-jizni-cechy",
             name="Dluhová poradna Týn nad Vltavou",
-            type="dluhove-poradenstvi",
+            type="37",
             place=TYN,
             street="Husova 8",
             forms=("amb",),
@@ -3088,7 +3088,7 @@ SERVICES: dict[str, list[ServiceSpec]] = {
         ServiceSpec(
             org="dluhova-poradna-vysocina",
             name="Dluhová poradna Žďár nad Sázavou",
-            type="dluhove-poradenstvi",
+            type="37",
             place=595209,
             street="Nádražní 20",
             forms=("amb", "ter"),

@@ -269,12 +269,20 @@ def search_services(
     cutoff = stale_cutoff()
     ids = list(candidates)
     rows = Service.objects.filter(id__in=ids).values_list(
-        "id", "service_type_id", "latest_capacity__free_places", "latest_capacity__reported_at"
+        "id",
+        "service_type_id",
+        "latest_capacity__free_places",
+        "latest_capacity__reported_at",
+        "search_title",
+        "search_document",
     )
     covered, by_area, distances = _place_facts(ids, municipality)
     scored = []
-    for sid, type_id, free, reported_at in rows:
-        relevance = 0.55 * texts.get(sid, 0.0) + 0.45 * type_weights.get(type_id, 0.0)
+    for sid, type_id, free, reported_at, title, document in rows:
+        # bm25 favours one rare word; how many of the query's words a service has counts too.
+        coverage = _coverage(terms, title, document)
+        text = 0.5 * texts.get(sid, 0.0) + 0.5 * coverage
+        relevance = 0.5 * text + 0.5 * type_weights.get(type_id, 0.0)
         has_room = bool(free) and reported_at is not None and reported_at >= cutoff
         score = relevance + 0.08 * has_room
         if municipality is not None:
@@ -301,6 +309,19 @@ def search_services(
         for sid in page_ids
     ]
     return SearchPage(hits=hits, total=total, page=page, num_pages=num_pages, situations=situations)
+
+
+def _coverage(terms: list[tuple[str, ...]], title: str, document: str) -> float:
+    """Share of query words found in the document; in the title they count a bit more."""
+    title_terms = set(title.split())
+    body_terms = set(document.split())
+    found = 0.0
+    for alternatives in terms:
+        if any(term in title_terms for term in alternatives):
+            found += 1.0
+        elif any(term in body_terms for term in alternatives):
+            found += 0.8
+    return found / len(terms)
 
 
 def _place_facts(ids: list, municipality: Municipality | None) -> tuple[set, set, dict]:

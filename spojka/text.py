@@ -85,13 +85,14 @@ def strip_diacritics(text: str) -> str:
 
 
 def light_stem(word: str) -> str:
-    """Cut one case ending and one derivational suffix; keep at least three letters."""
+    """Cut one case ending (keeping three letters) and one derivational suffix (keeping four:
+    "domov" must not meet "doma")."""
     for ending in _CASE_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             word = word[: -len(ending)]
             break
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             word = word[: -len(suffix)]
             break
     return word
