@@ -127,6 +127,8 @@ for _prefix, _path in (
 ):
     if _path.is_dir():
         STATICFILES_DIRS.append((_prefix, _path))
+# In development WhiteNoise serves files as they change and needs no collectstatic.
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

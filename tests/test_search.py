@@ -13,9 +13,9 @@ from tests.factories import KYJOV, make_organization, make_service, make_territo
 
 DATA = Path(__file__).parent / "data"
 
-# Veselí nad Moravou is in the neighbouring ORP, 15 km from Kyjov.
-VRACOV = 586773
-ZDANICE = 586862
+# Two obce of ORP Kyjov, 8 and 11 km from Kyjov.
+VRACOV = 586765
+ZDANICE = 586803
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,82 @@
+"""Small helpers for the portal's templates: ages of reports, distances, paging."""
+
+from __future__ import annotations
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter, naturaltime
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timesince import timesince
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def report_age(value) -> str:
+    """'před 3 dny' / '3 days ago': one unit only, in the case Czech needs after 'před'."""
+    if value is None:
+        return ""
+    now = timezone.now()
+    if value > now or (now - value).days == 0:
+        return naturaltime(value)
+    delta = timesince(value, now, time_strings=NaturalTimeFormatter.past_substrings, depth=1)
+    return NaturalTimeFormatter.time_strings["past-day"] % {"delta": delta}
+
+
+@register.filter
+def km(value) -> str:
+    """A straight-line distance for people: '3 km', '12 km', 'méně než 1 km'."""
+    if value is None:
+        return ""
+    if value < 1:
+        return _("méně než 1 km")
+    shown = round(value) if value >= 10 else round(value, 1)
+    return _("%(distance)s km") % {"distance": number_format(shown, use_l10n=True)}
+
+
+@register.simple_tag
+def page_window(page: int, num_pages: int, around: int = 2) -> list[int | None]:
+    """Page numbers to link: the first, the last and a few around the current; None = gap."""
+    wanted = {1, num_pages, *range(page - around, page + around + 1)}
+    pages = sorted(p for p in wanted if 1 <= p <= num_pages)
+    window: list[int | None] = []
+    for number in pages:
+        if window and number - window[-1] > 1:  # type: ignore[operator]
+            window.append(None)
+        window.append(number)
+    return window
+
+
+@register.simple_tag
+def content_lang() -> str:
+    """`lang="cs"` on records' own text (always Czech) when the page is in another language."""
+    if (get_language() or "cs").startswith("cs"):
+        return ""
+    return format_html(' lang="{}"', "cs")
+
+
+@register.filter
+def language_names(codes: str) -> str:
+    """'cs, uk' → 'česky, ukrajinsky' (Czech, Ukrainian) in the active language."""
+    names = []
+    for code in (c.strip() for c in (codes or "").split(",")):
+        if not code:
+            continue
+        try:
+            names.append(str(get_language_info(code)["name_translated"]))
+        except KeyError:
+            names.append(code)
+    return ", ".join(names)
+
+
+@register.simple_tag
+def municipality_options(choices: list[tuple[int, str]], selected: int | None = None) -> str:
+    """`<option>`s of the obec select, built in Python: a kraj has hundreds of obce."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((code, " selected" if code == selected else "", label) for code, label in choices),
+    )
