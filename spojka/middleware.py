@@ -1,4 +1,4 @@
-"""Content Security Policy: no inline scripts or styles, so injected markup cannot run."""
+"""Project middleware: a strict Content Security Policy and the Czech-first language choice."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 
 def _tile_origin() -> str:
@@ -30,3 +32,17 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class CzechFirstLocaleMiddleware(LocaleMiddleware):
+    """Czech unless the visitor chose another language with the switch (a cookie).
+
+    The browser's Accept-Language is ignored on purpose: the portal is Czech first, and a
+    Czech resident on an English-language phone should not get a half-English site.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -471,8 +471,8 @@ def test_english_switch_translates_the_portal(client, kyjovsko, org):
     assert "Found 1 service" in search
 
 
-def test_czech_is_the_default_language(client, kyjovsko):
-    response = client.get(url("home", kyjovsko))
+def test_czech_is_the_default_language_even_for_an_english_browser(client, kyjovsko):
+    response = client.get(url("home", kyjovsko), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
     assert '<html lang="cs">' in response.text
     assert "Najděte pomoc blízko domova" in response.text
 
