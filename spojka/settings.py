@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "catalog",
     "directory",
     "accounts",
+    "mpsv",
+    "api",
     "portal",
 ]
 

@@ -7,5 +7,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("ucet/", include("accounts.urls")),
+    path("api/", include("api.urls")),
     path("", include("portal.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Import of the national MPSV registry of social services (Registr poskytovatelů)."""
