@@ -85,6 +85,9 @@ TEMPLATES = [
     },
 ]
 
+# var/ holds the SQLite database and other local state; a fresh clone does not have it yet.
+(BASE_DIR / "var").mkdir(exist_ok=True)
+
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'spojka.sqlite3'}",
