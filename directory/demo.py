@@ -441,16 +441,6 @@ ORGANIZATIONS: list[OrgSpec] = [
         "Tlumočení do českého znakového jazyka a přepis mluvené řeči pro neslyšící a nedoslýchavé.",
         K,
     ),
-    _org(
-        "urad-prace",
-        "Úřad práce České republiky",
-        "9910012",
-        "organizační složka státu",
-        "Kontaktní pracoviště úřadu práce: dávky státní sociální podpory a pomoci, příspěvek "
-        "na péči a příspěvky pro lidi se zdravotním postižením.",
-        K,
-        "Úřad práce ČR",
-    ),
     # Bohdanečsko
     _org(
         "mas-bohdanecsko",
@@ -676,14 +666,6 @@ ORGANIZATIONS: list[OrgSpec] = [
         "9910069",
         "spolek",
         "Terénní programy pro lidi ohrožené sociálním vyloučením.",
-        Z,
-    ),
-    _org(
-        "pravni-poradna-zapad",
-        "Právní poradna Západ, z.ú.",
-        "9910070",
-        "ústav",
-        "Bezplatné právní poradenství pro lidi s nízkými příjmy.",
         Z,
     ),
     # Kraj Vysočina: providers of the regional network (all invented).
@@ -1545,30 +1527,6 @@ SERVICES: dict[str, list[ServiceSpec]] = {
             contact="dispečerka tlumočení",
             areas=(f"kraj:{KRAJ_JIHOMORAVSKY}",),
             report=free(5, 12),
-        ),
-        ServiceSpec(
-            org="urad-prace",
-            name="Dávky – kontaktní pracoviště Úřadu práce Kyjov",
-            type="davky-urad-prace",
-            place=KYJOV,
-            street="Nádražní 80",
-            forms=("amb",),
-            groups=("19", "23", "24", "17"),
-            ages=ANY_AGE,
-            description=(
-                "Na kontaktním pracovišti úřadu práce podáte žádost o dávky, na které můžete "
-                "mít nárok: dávku státní sociální pomoci, přídavek na dítě, příspěvek na péči "
-                "nebo mimořádnou okamžitou pomoc. Úřednice vám poradí, jaké doklady "
-                "potřebujete, a pomůže se žádostí."
-            ),
-            eligibility="Lidé, kteří bydlí na Kyjovsku.",
-            process=(
-                "Přijďte v úřední dny s občanským průkazem; žádosti lze podat i online přes "
-                "portál Jenda. V tísni můžete o mimořádnou okamžitou pomoc požádat hned."
-            ),
-            hours="municipal",
-            contact="referentka dávek",
-            areas=(f"orp:{ORP_KYJOV}",),
         ),
     ],
     "bohdanecsko": [
@@ -2678,28 +2636,6 @@ SERVICES: dict[str, list[ServiceSpec]] = {
             contact="terénní pracovnice",
             areas=("uzemi:cesky-zapad",),
             report=free(5, 7),
-        ),
-        ServiceSpec(
-            org="pravni-poradna-zapad",
-            name="Bezplatná právní poradna Teplá",
-            type="pravni-pomoc",
-            place=TEPLA,
-            street="Nádražní 333",
-            forms=("amb",),
-            groups=("19", "24", "23"),
-            ages=ADULTS_ALL,
-            description=(
-                "Jednou měsíčně přijíždí do Teplé advokátka, která vám zdarma poradí s "
-                "nájemní smlouvou, dědictvím, rozvodem, pracovním sporem nebo reklamací. "
-                "Konzultace trvá půl hodiny; budete-li potřebovat zastoupení, poradí, kde o "
-                "ně požádat."
-            ),
-            eligibility=(
-                "Obyvatelé Tepelska a okolí, kteří si nemohou dovolit placenou právní pomoc."
-            ),
-            process="Na konzultaci se objednejte telefonicky; kapacita je omezená.",
-            hours="monthly",
-            contact="asistentka poradny",
         ),
     ],
     "vysocina": [
