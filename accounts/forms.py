@@ -81,7 +81,7 @@ class AddMemberForm(forms.Form):
 
 
 class RemoveMemberForm(forms.Form):
-    membership = forms.IntegerField(widget=forms.HiddenInput)
+    membership = forms.UUIDField(widget=forms.HiddenInput)
 
 
 class TerritoryTextsForm(forms.ModelForm):

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "catalog",
     "directory",
     "accounts",
+    "referrals",
     "mpsv",
     "api",
     "portal",
@@ -157,6 +158,8 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "spojka@localhost")
+# Public address of the site, for links in e-mails.
+SPOJKA_BASE_URL = env_str("SPOJKA_BASE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -1,0 +1,1 @@
+"""Help requests, persons with consent, referrals between organisations and their messages."""

@@ -1,0 +1,9 @@
+"""App configuration of the referrals app."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferralsConfig(AppConfig):
+    name = "referrals"
+    verbose_name = _("Žádosti a předání")
