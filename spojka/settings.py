@@ -158,6 +158,10 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "spojka@localhost")
+# Demo data of apps above the directory, called by `manage.py load_demo` in this order; each
+# takes `stdout=` and returns a dict that may list "logins" as (username, password, who).
+SPOJKA_DEMO_LOADERS: list[str] = []
+
 # Public address of the site, for links in e-mails.
 SPOJKA_BASE_URL = env_str("SPOJKA_BASE_URL", "http://127.0.0.1:8000")
 
