@@ -26,8 +26,8 @@ from spojka.text import query_terms
 from territory.models import Municipality, distance_km
 
 # How many text and thesaurus candidates are ranked; beyond them results are irrelevant.
-TEXT_CANDIDATES = 400
-TYPE_CANDIDATES = 400
+TEXT_CANDIDATES = 200
+TYPE_CANDIDATES = 200
 # Weight of a situation's service types by their rank of suitability (1 = first choice).
 RANK_WEIGHT = {1: 1.0, 2: 0.8, 3: 0.65, 4: 0.5}
 
@@ -181,35 +181,111 @@ def _fts_quote(term: str) -> str:
     return '"' + term.replace('"', "") + '"'
 
 
-def text_scores(base: QuerySet[Service], terms: list[tuple[str, ...]]) -> dict:
-    """Service id → text relevance in 0–1 for the best TEXT_CANDIDATES matches."""
+# A word found in more than this share of services says little about what is wanted;
+# ranking every service that has it would cost more than it tells.
+COMMON_TERM_SHARE = 0.03
+_df_cache: dict[str, tuple[float, int]] = {}
+_total_cache: list = [0.0, 0]
+
+
+def _service_total() -> int:
+    now = time.monotonic()
+    if now - _total_cache[0] > 300:
+        _total_cache[:] = [now, Service.objects.count()]
+    return _total_cache[1]
+
+
+def document_frequencies(terms: set[str]) -> dict[str, int]:
+    """How many services contain each index term (cached for a few minutes)."""
+    now = time.monotonic()
+    missing = [t for t in terms if t not in _df_cache or now - _df_cache[t][0] > 300]
+    if missing:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                marks = ", ".join(["%s"] * len(missing))
+                cursor.execute(
+                    f"SELECT term, doc FROM directory_service_fts_vocab WHERE term IN ({marks})",
+                    missing,
+                )
+                found = dict(cursor.fetchall())
+            else:
+                found = {}
+                for term in missing:
+                    cursor.execute(
+                        "SELECT count(*) FROM directory_service "
+                        "WHERE search_vector @@ to_tsquery('simple', %s)",
+                        [term],
+                    )
+                    found[term] = cursor.fetchone()[0]
+        for term in missing:
+            _df_cache[term] = (now, int(found.get(term, 0)))
+    return {t: _df_cache[t][1] for t in terms}
+
+
+def split_by_selectivity(
+    terms: list[tuple[str, ...]],
+) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """(selective words, common words) of a query, by the share of services containing them."""
+    if not terms:
+        return [], []
+    df = document_frequencies({t for alts in terms for t in alts})
+    limit = max(50, COMMON_TERM_SHARE * _service_total())
+    selective, common = [], []
+    for alts in terms:
+        (selective if sum(df[t] for t in alts) <= limit else common).append(alts)
+    return selective, common
+
+
+def text_scores(
+    base: QuerySet[Service], terms: list[tuple[str, ...]], *, restricted: bool = True
+) -> dict:
+    """Service id → text relevance in 0–1 for the best TEXT_CANDIDATES matches.
+
+    Selective words are ranked with bm25 / ts_rank. A query of only common words takes the
+    first matches unranked; the caller ranks them by how many query words they contain.
+    `restricted` says whether `base` narrows the directory (a territory, filters); if not,
+    only the service status is checked, which spares a subquery of every service.
+    """
     if not terms:
         return {}
-    subquery, params = base.values("id").query.sql_with_params()
+    selective, _common = split_by_selectivity(terms)
+    ranked = bool(selective)
+    words = selective or terms
+    if restricted:
+        subquery, params = base.values("id").query.sql_with_params()
+        where, where_params = f"s.id IN ({subquery})", list(params)
+    else:
+        where, where_params = "s.status = %s", [Service.Status.ACTIVE]
     if connection.vendor == "sqlite":
-        match = " OR ".join("(" + " OR ".join(_fts_quote(t) for t in alts) + ")" for alts in terms)
+        match = " OR ".join("(" + " OR ".join(_fts_quote(t) for t in alts) + ")" for alts in words)
+        score = "-bm25(directory_service_fts, 4.0, 1.0)" if ranked else "1.0"
         sql = (
-            "SELECT s.id, -bm25(directory_service_fts, 4.0, 1.0) AS score "
+            f"SELECT s.id, {score} AS score "
             "FROM directory_service_fts JOIN directory_service s "
             "ON s.rowid = directory_service_fts.rowid "
-            f"WHERE directory_service_fts MATCH %s AND s.id IN ({subquery}) "
-            "ORDER BY score DESC LIMIT %s"
+            f"WHERE directory_service_fts MATCH %s AND {where} "
+            + ("ORDER BY score DESC " if ranked else "")
+            + "LIMIT %s"
         )
-        args = [match, *params, TEXT_CANDIDATES]
+        args = [match, *where_params, TEXT_CANDIDATES]
     else:
-        tsquery = " | ".join("(" + " | ".join(alts) + ")" for alts in terms)
+        tsquery = " | ".join("(" + " | ".join(alts) + ")" for alts in words)
+        score = "ts_rank(s.search_vector, q, 1)" if ranked else "1.0"
         sql = (
-            "SELECT s.id, ts_rank(s.search_vector, q, 1) AS score "
+            f"SELECT s.id, {score} AS score "
             "FROM directory_service s, to_tsquery('simple', %s) q "
-            f"WHERE s.search_vector @@ q AND s.id IN ({subquery}) "
-            "ORDER BY score DESC LIMIT %s"
+            f"WHERE s.search_vector @@ q AND {where} "
+            + ("ORDER BY score DESC " if ranked else "")
+            + "LIMIT %s"
         )
-        args = [tsquery, *params, TEXT_CANDIDATES]
+        args = [tsquery, *where_params, TEXT_CANDIDATES]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         rows = cursor.fetchall()
     if not rows:
         return {}
+    if not ranked:
+        return {_as_uuid(sid): 0.0 for sid, _ in rows}
     top = max(score for _, score in rows) or 1.0
     return {_as_uuid(sid): max(score, 0.0) / top for sid, score in rows}
 
@@ -255,12 +331,24 @@ def search_services(
     if not terms:
         return _browse(base, municipality, page, page_size, situations)
 
-    texts = text_scores(base, terms)
+    restricted = (territory is not None and territory.kind != "national") or filters != (
+        SearchFilters(municipality=filters.municipality)
+    )
+    texts = text_scores(base, terms, restricted=restricted)
     candidates: dict = {}
     top_types = sorted(type_weights, key=lambda t: -type_weights[t])[:8]
     if top_types:
-        by_type = base.filter(service_type_id__in=top_types).values_list("id", flat=True)
-        for sid in by_type[:TYPE_CANDIDATES]:
+        # No ORDER BY: sorting thousands of rows only to rank them again in Python is waste;
+        # services that serve the person's obec are taken first.
+        by_type = base.filter(service_type_id__in=top_types).order_by()
+        if municipality is not None:
+            for sid in by_type.covering(municipality.code).values_list("id", flat=True)[
+                :TYPE_CANDIDATES
+            ]:
+                candidates[sid] = None
+        for sid in by_type.values_list("id", flat=True)[
+            : max(0, TYPE_CANDIDATES - len(candidates))
+        ]:
             candidates[sid] = None
     candidates.update(dict.fromkeys(texts))
     if not candidates:
