@@ -31,11 +31,12 @@ demo: venv assets
 	mkdir -p var
 	$(PY) manage.py migrate --no-input
 
-	$(PY) manage.py load_demo
+	SPOJKA_REQUIRE_2FA=0 $(PY) manage.py load_demo
 	@echo ""
 	@echo "  Spojka běží na http://$(HOST):$(PORT)/  (Ctrl+C ukončí)"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "  (dvoufázové ověření je v ukázce vypnuté: SPOJKA_REQUIRE_2FA=0)"
+	SPOJKA_REQUIRE_2FA=0 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests need Debian's chromium; as root we install it, otherwise they skip loudly.
 browser:

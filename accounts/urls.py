@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import otp_views, views
 
 app_name = "accounts"
 
@@ -36,4 +36,10 @@ urlpatterns = [
         name="territory_remove_member",
     ),
     path("uzemi/<slug:slug>/texty/", views.territory_texts, name="territory_texts"),
+]
+
+# Two-factor login: accounts/otp_views.py, enforced by spojka.middleware.
+urlpatterns += [
+    path("overeni/", otp_views.otp_verify, name="otp_verify"),
+    path("overeni/nastaveni/", otp_views.otp_setup, name="otp_setup"),
 ]

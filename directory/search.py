@@ -236,58 +236,87 @@ def split_by_selectivity(
     return selective, common
 
 
+# Below this many matches of all selective words together, any of them will do.
+MIN_AND_MATCHES = 20
+
+
 def text_scores(
     base: QuerySet[Service], terms: list[tuple[str, ...]], *, restricted: bool = True
 ) -> dict:
     """Service id → text relevance in 0–1 for the best TEXT_CANDIDATES matches.
 
-    Selective words are ranked with bm25 / ts_rank. A query of only common words takes the
+    Only the query's selective words go to the index: all of them together first, any of
+    them when too few services have them all. A query of only common words takes the
     first matches unranked; the caller ranks them by how many query words they contain.
     `restricted` says whether `base` narrows the directory (a territory, filters); if not,
-    only the service status is checked, which spares a subquery of every service.
+    the index is asked alone and only the status of its matches is checked afterwards,
+    which spares a subquery of every service.
     """
     if not terms:
         return {}
     selective, _common = split_by_selectivity(terms)
-    ranked = bool(selective)
-    words = selective or terms
-    if restricted:
-        subquery, params = base.values("id").query.sql_with_params()
-        where, where_params = f"s.id IN ({subquery})", list(params)
-    else:
-        where, where_params = "s.status = %s", [Service.Status.ACTIVE]
-    if connection.vendor == "sqlite":
-        match = " OR ".join("(" + " OR ".join(_fts_quote(t) for t in alts) + ")" for alts in words)
-        score = "-bm25(directory_service_fts, 4.0, 1.0)" if ranked else "1.0"
-        sql = (
-            f"SELECT s.id, {score} AS score "
-            "FROM directory_service_fts JOIN directory_service s "
-            "ON s.rowid = directory_service_fts.rowid "
-            f"WHERE directory_service_fts MATCH %s AND {where} "
-            + ("ORDER BY score DESC " if ranked else "")
-            + "LIMIT %s"
+    if not selective:
+        return dict.fromkeys(
+            _matches(base, terms, any_word=True, ranked=False, restricted=restricted), 0.0
         )
-        args = [match, *where_params, TEXT_CANDIDATES]
+    rows = _matches(base, selective, any_word=False, ranked=True, restricted=restricted)
+    if len(rows) < MIN_AND_MATCHES and len(selective) > 1:
+        rows = _matches(base, selective, any_word=True, ranked=True, restricted=restricted)
+    if not rows:
+        return {}
+    top = max(rows.values()) or 1.0
+    return {sid: max(score, 0.0) / top for sid, score in rows.items()}
+
+
+def _matches(
+    base: QuerySet[Service],
+    words: list[tuple[str, ...]],
+    *,
+    any_word: bool,
+    ranked: bool,
+    restricted: bool,
+) -> dict:
+    """Service id → raw text score of up to TEXT_CANDIDATES services matching `words`."""
+    joiner = " OR " if any_word else " AND "
+    if connection.vendor == "sqlite":
+        match = joiner.join("(" + " OR ".join(_fts_quote(t) for t in alts) + ")" for alts in words)
+        score = "-bm25(directory_service_fts, 4.0, 1.0)" if ranked else "1.0"
+        order = "ORDER BY score DESC " if ranked else ""
+        if restricted:
+            subquery, params = base.values("id").query.sql_with_params()
+            sql = (
+                f"SELECT s.id, {score} AS score FROM directory_service_fts "
+                "JOIN directory_service s ON s.rowid = directory_service_fts.rowid "
+                f"WHERE directory_service_fts MATCH %s AND s.id IN ({subquery}) {order}LIMIT %s"
+            )
+            args = [match, *params, TEXT_CANDIDATES]
+        else:
+            # The index alone first (a few milliseconds), then the rows it found.
+            sql = (
+                "SELECT s.id, m.score FROM ("
+                f"SELECT rowid, {score} AS score FROM directory_service_fts "
+                f"WHERE directory_service_fts MATCH %s {order}LIMIT %s) m "
+                "JOIN directory_service s ON s.rowid = m.rowid WHERE s.status = %s"
+            )
+            args = [match, TEXT_CANDIDATES, Service.Status.ACTIVE]
     else:
-        tsquery = " | ".join("(" + " | ".join(alts) + ")" for alts in words)
+        pg_joiner = " | " if any_word else " & "
+        tsquery = pg_joiner.join("(" + " | ".join(alts) + ")" for alts in words)
         score = "ts_rank(s.search_vector, q, 1)" if ranked else "1.0"
+        order = "ORDER BY score DESC " if ranked else ""
+        if restricted:
+            subquery, params = base.values("id").query.sql_with_params()
+            where, where_params = f"s.id IN ({subquery})", list(params)
+        else:
+            where, where_params = "s.status = %s", [Service.Status.ACTIVE]
         sql = (
-            f"SELECT s.id, {score} AS score "
-            "FROM directory_service s, to_tsquery('simple', %s) q "
-            f"WHERE s.search_vector @@ q AND {where} "
-            + ("ORDER BY score DESC " if ranked else "")
-            + "LIMIT %s"
+            f"SELECT s.id, {score} AS score FROM directory_service s, "
+            f"to_tsquery('simple', %s) q WHERE s.search_vector @@ q AND {where} {order}LIMIT %s"
         )
         args = [tsquery, *where_params, TEXT_CANDIDATES]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
-        rows = cursor.fetchall()
-    if not rows:
-        return {}
-    if not ranked:
-        return {_as_uuid(sid): 0.0 for sid, _ in rows}
-    top = max(score for _, score in rows) or 1.0
-    return {_as_uuid(sid): max(score, 0.0) / top for sid, score in rows}
+        return {_as_uuid(sid): float(score) for sid, score in cursor.fetchall()}
 
 
 def _as_uuid(value):

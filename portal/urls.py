@@ -13,4 +13,11 @@ urlpatterns = [
     path("<slug:territory>/organizace/<uuid:pk>/", views.organization, name="organization"),
     path("<slug:territory>/obec/<int:code>/", views.municipality, name="municipality"),
     path("<slug:territory>/situace/<slug:slug>/", views.situation, name="situation"),
+    path("<slug:territory>/pozadat-o-pomoc/", views.help_request, name="help_request"),
+    path(
+        "<slug:territory>/pozadat-o-pomoc/odeslano/",
+        views.help_request_sent,
+        name="help_request_sent",
+    ),
+    path("<slug:territory>/ochrana-osobnich-udaju/", views.privacy, name="privacy"),
 ]

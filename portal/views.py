@@ -3,20 +3,27 @@
 Everything here is public data, so there is no per-user access rule; services are read
 only through `Service.objects.public()`, and addresses only through
 `Location.public_address` / `Location.public_point`, which hide shelters' streets.
+The one exception is "Požádat o pomoc": a resident's request is handed to
+`referrals.services.create_help_request` and never shown back, not even on the
+confirmation page.
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from itertools import groupby
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.views.decorators.http import require_http_methods
 
 from catalog.models import LifeSituation
 from directory.models import (
@@ -27,8 +34,11 @@ from directory.models import (
     ServiceArea,
 )
 from directory.search import Hit, search_services
+from events.services import events_for_search
 from portal.forms import SearchForm, parse_page, territory_municipality_choices
-from territory.models import Territory, distance_km
+from referrals.forms import HelpRequestForm
+from referrals.services import create_help_request, settings_for
+from territory.models import Municipality, Territory, distance_km
 
 HOME_FREE_PLACES = 6
 CAPACITY_HISTORY = 5
@@ -107,6 +117,9 @@ def search(request: HttpRequest, territory: str) -> HttpResponse:
         "is_map": is_map,
         "situations": form.situations,
         "live": not is_map,
+        "events": events_for_search(
+            territory=territory, situations=result.situations, query_terms=form.query()
+        ),
     }
     if is_map:
         context["map_data"] = _map_data(territory, [hit.service for hit in result.hits])
@@ -287,3 +300,114 @@ def situation(request: HttpRequest, territory: str, slug: str) -> HttpResponse:
     found = get_object_or_404(LifeSituation, slug=slug)
     search_url = reverse("portal:search", kwargs={"territory": territory.slug})
     return redirect(f"{search_url}?{urlencode({'situace': found.slug})}")
+
+
+# --- "Požádat o pomoc" -----------------------------------------------------------------------
+
+# Accepted requests per connection and hour; more is a bot or a mistake, and a person in
+# need is pointed to the phone instead.
+HELP_REQUESTS_PER_HOUR = 5
+HELP_REQUEST_WINDOW = 3600
+
+
+def _client_address(request: HttpRequest) -> str:
+    """The client's address; behind N reverse proxies (SPOJKA_PROXY_COUNT) the N-th from
+    the right in X-Forwarded-For, otherwise every resident would share the proxy's."""
+    proxies = getattr(settings, "SPOJKA_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_key(request: HttpRequest) -> str:
+    """A keyed hash of the client's address: counts requests without storing the address."""
+    address = _client_address(request)
+    digest = salted_hmac("portal.help_request.rate", address).hexdigest()[:32]
+    return f"portal:help-request:{digest}"
+
+
+def _over_limit(request: HttpRequest) -> bool:
+    return cache.get(_rate_key(request), 0) >= HELP_REQUESTS_PER_HOUR
+
+
+def _count_request(request: HttpRequest) -> None:
+    key = _rate_key(request)
+    cache.add(key, 0, HELP_REQUEST_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, HELP_REQUEST_WINDOW)
+
+
+def _chosen_service(raw: str | None) -> Service | None:
+    """`?sluzba=<uuid>` of a public service; anything else means no service."""
+    if not raw:
+        return None
+    try:
+        pk = uuid.UUID(raw)
+    except ValueError:
+        return None
+    return Service.objects.public().select_related("organization").filter(pk=pk).first()
+
+
+@require_http_methods(["GET", "POST"])
+def help_request(request: HttpRequest, territory: str) -> HttpResponse:
+    """A resident asks for help in their own words; it goes to the chosen service's
+    organisation, or to the organisation that takes the territory's requests."""
+    territory = _territory(territory)
+    service = _chosen_service(request.GET.get("sluzba"))
+    receiver = service.organization if service else settings_for(territory).intake_organization
+    context = {"territory": territory, "service": service, "receiver": receiver}
+    if receiver is None:
+        # Nobody takes requests here yet: the territory's contact person instead of a form
+        # whose answer would go nowhere.
+        return render(request, "portal/help_request.html", {**context, "no_intake": True})
+    if request.method == "POST" and _over_limit(request):
+        return render(request, "portal/help_request.html", {**context, "limited": True}, status=429)
+    form = HelpRequestForm(
+        request.POST if request.method == "POST" else None,
+        municipality_choices=territory_municipality_choices(territory),
+    )
+    if request.method == "POST" and form.is_valid():
+        _count_request(request)
+        if not form.is_bot():  # a bot is thanked like everyone else, and nothing is stored
+            data = form.cleaned_data
+            create_help_request(
+                territory=territory,
+                service=service,
+                situation=form.situation_text(),
+                name=data["name"],
+                contact_method=data["contact_method"],
+                contact=data["contact"],
+                municipality=Municipality.objects.filter(code=data["municipality"]).first()
+                if data["municipality"]
+                else None,
+            )
+        # A fixed address: the confirmation can show nothing of what was sent.
+        return redirect("portal:help_request_sent", territory=territory.slug)
+    return render(
+        request,
+        "portal/help_request.html",
+        {**context, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def help_request_sent(request: HttpRequest, territory: str) -> HttpResponse:
+    territory = _territory(territory)
+    return render(request, "portal/help_request_sent.html", {"territory": territory})
+
+
+def privacy(request: HttpRequest, territory: str) -> HttpResponse:
+    territory = _territory(territory)
+    return render(
+        request,
+        "portal/privacy.html",
+        {"territory": territory, "intake": settings_for(territory).intake_organization},
+    )

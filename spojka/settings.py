@@ -7,6 +7,7 @@ secure defaults that `manage.py check --deploy` expects.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,11 +44,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "spojka.checks.SpojkaConfig",
     "territory",
     "catalog",
     "directory",
     "accounts",
     "referrals",
+    "events",
     "mpsv",
     "api",
     "portal",
@@ -61,9 +67,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "spojka.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "spojka.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page
+    # (which then passes the CSP middleware above on its way out).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "spojka.urls"
@@ -81,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
+                "referrals.context_processors.inbox",
             ],
         },
     },
@@ -105,6 +117,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2 hashes new passwords; the others only read older hashes (upgraded at next sign-in).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# django-axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -114,6 +138,30 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "portal:index"
+
+# Login throttling (django-axes): after SPOJKA_LOGIN_FAILURE_LIMIT wrong passwords for one
+# user name from one IP address, that pair is locked for SPOJKA_LOGIN_LOCKOUT_MINUTES.
+AXES_FAILURE_LIMIT = env_int("SPOJKA_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SPOJKA_LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.otp_views.lockout_response"  # a Czech page, HTTP 429
+# Successful sign-ins are not stored (IP addresses, browsers): the audit log covers access
+# to personal data.
+AXES_DISABLE_ACCESS_LOG = True
+# Behind N reverse proxies the client's address is the N-th from the right in
+# X-Forwarded-For; without proxies REMOTE_ADDR is the client.
+SPOJKA_PROXY_COUNT = env_int("SPOJKA_PROXY_COUNT", 0, minimum=0)
+if SPOJKA_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = SPOJKA_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Two-factor login (TOTP) for everyone who sees personal data; see
+# spojka.middleware.RequireTwoFactorMiddleware. 0 is for the demo and the tests only.
+SPOJKA_REQUIRE_2FA = env_bool("SPOJKA_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = "Spojka"
+# The admin does not show other users' TOTP secrets and QR codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Czech first, English second.
 LANGUAGE_CODE = "cs"
@@ -158,14 +206,32 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "spojka@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 # Demo data of apps above the directory, called by `manage.py load_demo` in this order; each
 # takes `stdout=` and returns a dict that may list "logins" as (username, password, who).
-SPOJKA_DEMO_LOADERS: list[str] = []
+SPOJKA_DEMO_LOADERS: list[str] = [
+    "referrals.demo.load_demo_referrals",
+    "events.demo.load_demo_events",
+]
 
 # Public address of the site, for links in e-mails.
 SPOJKA_BASE_URL = env_str("SPOJKA_BASE_URL", "http://127.0.0.1:8000")
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
+# Retention of personal data (`manage.py apply_retention`, run daily): persons without
+# activity and help requests that never led to a recorded person are anonymised after these.
+SPOJKA_RETENTION_PERSON_DAYS = env_int("SPOJKA_RETENTION_PERSON_DAYS", 3 * 365, minimum=1)
+SPOJKA_RETENTION_REQUEST_DAYS = env_int("SPOJKA_RETENTION_REQUEST_DAYS", 365, minimum=1)
+
+# An idle session ends after SESSION_COOKIE_AGE: every request pushes the expiry on, so
+# a worker who leaves a screen with personal data open is signed out after half an hour.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60, minimum=300)
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -182,12 +248,30 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Nothing personal in logs or error pages: see spojka/logging.py.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "spojka.logging.NoPersonalDataExceptionReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_personal_data": {"()": "spojka.logging.NoPersonalDataFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Request logs carry query strings, which may hold what a resident typed; keep them out.
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default also mails errors with the whole request (POST body included)
+        # to ADMINS; here errors go to the console log only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # The filter on the loggers themselves, so that every handler gets clean records.
+        "django.request": {"filters": ["no_personal_data"]},
+        "django.security.csrf": {"filters": ["no_personal_data"]},
+        # Request logs carry query strings, which may hold what a resident typed; only
+        # errors are logged, and without the query.
+        "django.server": {"level": "WARNING", "filters": ["no_personal_data"], "propagate": True},
+    },
 }

@@ -69,6 +69,9 @@ def portal_pages(db) -> dict[str, str]:
         "service": reverse("portal:service", kwargs={**kw, "pk": service.pk}),
         "organization": reverse("portal:organization", kwargs={**kw, "pk": org.pk}),
         "municipality": reverse("portal:municipality", kwargs={**kw, "code": KYJOV}),
+        "help_request": reverse("portal:help_request", kwargs=kw),
+        "help_request_sent": reverse("portal:help_request_sent", kwargs=kw),
+        "privacy": reverse("portal:privacy", kwargs=kw),
         "404": "/neexistujici-uzemi/",
     }
 

@@ -58,6 +58,8 @@ def test_production_settings_pass_check_deploy():
         SPOJKA_ENV="production",
         SECRET_KEY="x7Kp2-vQ9sLm4Rt8Zw1Yb6Nc3Hd5Fg0Ja7Ue2Io9Pa4Sd6Fg8Hj1Kl3Zx5Cv7Bn",
         ALLOWED_HOSTS="spojka.example.cz",
+        DEFAULT_FROM_EMAIL="Spojka <spojka@spojka.example.cz>",
+        SPOJKA_BASE_URL="https://spojka.example.cz",
     )
     assert result.returncode == 0, result.stderr + result.stdout
 

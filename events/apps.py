@@ -1,0 +1,9 @@
+"""App configuration of the events app."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EventsConfig(AppConfig):
+    name = "events"
+    verbose_name = _("Akce a aktivity")
