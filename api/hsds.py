@@ -45,17 +45,12 @@ from api.http import error_response, json_response, ndjson_response
 from catalog.models import SituationServiceType
 from directory.models import Organization, Service, ServiceAtLocation
 from directory.search import (
-    TYPE_CANDIDATES,
     SearchFilters,
-    _coverage,
-    _place_facts,
-    _safe_term,
     filtered_services,
-    get_thesaurus,
+    rank_service_ids,
     stale_cutoff,
-    text_scores,
 )
-from spojka.text import normalize, query_terms
+from spojka.text import normalize
 from territory.models import Municipality, Territory
 
 PER_PAGE_DEFAULT = 50
@@ -461,67 +456,6 @@ class ServiceSelection:
         return self.base.annotate(
             has_room=Q(latest_capacity__free_places__gt=0, latest_capacity__reported_at__gte=cutoff)
         ).order_by("-has_room", "name", "id")
-
-
-def rank_service_ids(
-    base: QuerySet[Service], query: str, municipality, *, restricted: bool = True
-) -> list | None:
-    """Rank `base` for `query` exactly as `directory.search.search_services` does.
-
-    The same candidates (full-text matches and services of the types the thesaurus points
-    to, those serving the obec first), the same score (text relevance, type weight,
-    verified free places, the obec's coverage and distance) and the same tie-break; only
-    all ids are returned instead of a page of cards. `restricted` says whether `base` is
-    narrower than all public services (as in search_services). tests/test_hsds_api.py and
-    tests/test_hsds_conformance.py check that the order equals the portal's.
-    """
-    terms = [tuple(t for t in (_safe_term(a) for a in alts) if t) for alts in query_terms(query)]
-    terms = [alts for alts in terms if alts]
-    if not terms:
-        return None
-    type_weights, _situations = get_thesaurus().match(terms)
-    texts = text_scores(base, terms, restricted=restricted)
-    candidates: dict = {}
-    top_types = sorted(type_weights, key=lambda t: -type_weights[t])[:8]
-    if top_types:
-        by_type = base.filter(service_type_id__in=top_types).order_by()
-        if municipality is not None:
-            for sid in by_type.covering(municipality.code).values_list("id", flat=True)[
-                :TYPE_CANDIDATES
-            ]:
-                candidates[sid] = None
-        for sid in by_type.values_list("id", flat=True)[
-            : max(0, TYPE_CANDIDATES - len(candidates))
-        ]:
-            candidates[sid] = None
-    candidates.update(dict.fromkeys(texts))
-    if not candidates:
-        return []
-    cutoff = stale_cutoff()
-    ids = list(candidates)
-    rows = Service.objects.filter(id__in=ids).values_list(
-        "id",
-        "service_type_id",
-        "latest_capacity__free_places",
-        "latest_capacity__reported_at",
-        "search_title",
-        "search_document",
-    )
-    covered, _by_area, distances = _place_facts(ids, municipality)
-    scored = []
-    for sid, type_id, free, reported_at, title, document in rows:
-        coverage = _coverage(terms, title, document)
-        text = 0.5 * texts.get(sid, 0.0) + 0.5 * coverage
-        relevance = 0.5 * text + 0.5 * type_weights.get(type_id, 0.0)
-        has_room = bool(free) and reported_at is not None and reported_at >= cutoff
-        score = relevance + 0.08 * has_room
-        if municipality is not None:
-            score += 0.12 * (sid in covered)
-            if sid in distances:
-                score -= 0.08 * min(distances[sid] / 40.0, 1.0)
-        scored.append((score, sid))
-    scored.sort(key=lambda item: (-item[0], str(item[1])))
-    return [sid for _, sid in scored]
 
 
 def _load_in_order(qs: QuerySet, ids: list) -> list:

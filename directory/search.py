@@ -343,8 +343,7 @@ def search_services(
     """Rank the territory's services for a query and filters; one page of hits."""
     filters = filters or SearchFilters()
     base = filtered_services(territory, filters)
-    terms = [tuple(t for t in (_safe_term(a) for a in alts) if t) for alts in query_terms(query)]
-    terms = [alts for alts in terms if alts]
+    terms = query_to_terms(query)
     thesaurus = get_thesaurus()
     type_weights, situations = thesaurus.match(terms)
     if filters.situation:
@@ -363,26 +362,69 @@ def search_services(
     restricted = (territory is not None and territory.kind != "national") or filters != (
         SearchFilters(municipality=filters.municipality)
     )
+    ranking = rank_services(
+        base, terms, type_weights, municipality=municipality, restricted=restricted
+    )
+    total = len(ranking.order)
+    num_pages = max(1, math.ceil(total / page_size))
+    page = min(max(page, 1), num_pages)
+    page_ids = ranking.order[(page - 1) * page_size : page * page_size]
+    services = Service.objects.filter(id__in=page_ids).for_cards().in_bulk()
+    covered, by_area, distances = ranking.covered, ranking.by_area, ranking.distances
+    scores = ranking.scores
+    hits = [
+        Hit(
+            service=services[sid],
+            score=round(scores[sid], 4),
+            distance_km=distances.get(sid),
+            covers_municipality=sid in covered,
+            comes_to_you=sid in by_area,
+        )
+        for sid in page_ids
+    ]
+    return SearchPage(hits=hits, total=total, page=page, num_pages=num_pages, situations=situations)
+
+
+@dataclass
+class Ranking:
+    """Services in their order of relevance, with what was learnt about places on the way."""
+
+    order: list
+    scores: dict
+    covered: set
+    by_area: set
+    distances: dict
+
+
+def rank_services(
+    base: QuerySet[Service],
+    terms: list[tuple[str, ...]],
+    type_weights: dict[int, float],
+    *,
+    municipality: Municipality | None = None,
+    restricted: bool = True,
+) -> Ranking:
+    """Rank the services of `base` for a query's terms (the portal's and the API's order).
+
+    Candidates are the full-text matches and services of the types the thesaurus points
+    to (those serving the obec first). The score weighs text relevance and type, then
+    verified free places, the obec's coverage and the distance; ties go by id, so paging
+    never shows a service twice.
+    """
     texts = text_scores(base, terms, restricted=restricted)
     candidates: dict = {}
     top_types = sorted(type_weights, key=lambda t: -type_weights[t])[:8]
     if top_types:
-        # No ORDER BY: sorting thousands of rows only to rank them again in Python is waste;
-        # services that serve the person's obec are taken first.
+        # No ORDER BY: sorting thousands of rows only to rank them again in Python is waste.
         by_type = base.filter(service_type_id__in=top_types).order_by()
         if municipality is not None:
-            for sid in by_type.covering(municipality.code).values_list("id", flat=True)[
-                :TYPE_CANDIDATES
-            ]:
-                candidates[sid] = None
-        for sid in by_type.values_list("id", flat=True)[
-            : max(0, TYPE_CANDIDATES - len(candidates))
-        ]:
-            candidates[sid] = None
+            covering = by_type.covering(municipality.code).values_list("id", flat=True)
+            candidates.update(dict.fromkeys(covering[:TYPE_CANDIDATES]))
+        rest = by_type.values_list("id", flat=True)[: max(0, TYPE_CANDIDATES - len(candidates))]
+        candidates.update(dict.fromkeys(rest))
     candidates.update(dict.fromkeys(texts))
     if not candidates:
-        return SearchPage(hits=[], total=0, page=1, num_pages=1, situations=situations)
-
+        return Ranking([], {}, set(), set(), {})
     cutoff = stale_cutoff()
     ids = list(candidates)
     rows = Service.objects.filter(id__in=ids).values_list(
@@ -407,25 +449,33 @@ def search_services(
             if sid in distances:
                 score -= 0.08 * min(distances[sid] / 40.0, 1.0)
         scored.append((score, sid))
-    # Stable order among equals: by id, so paging never shows a service twice.
     scored.sort(key=lambda item: (-item[0], str(item[1])))
-    total = len(scored)
-    num_pages = max(1, math.ceil(total / page_size))
-    page = min(max(page, 1), num_pages)
-    page_ids = [sid for _, sid in scored[(page - 1) * page_size : page * page_size]]
-    scores = {sid: score for score, sid in scored}
-    services = Service.objects.filter(id__in=page_ids).for_cards().in_bulk()
-    hits = [
-        Hit(
-            service=services[sid],
-            score=round(scores[sid], 4),
-            distance_km=distances.get(sid),
-            covers_municipality=sid in covered,
-            comes_to_you=sid in by_area,
-        )
-        for sid in page_ids
-    ]
-    return SearchPage(hits=hits, total=total, page=page, num_pages=num_pages, situations=situations)
+    return Ranking(
+        order=[sid for _, sid in scored],
+        scores={sid: score for score, sid in scored},
+        covered=covered,
+        by_area=by_area,
+        distances=distances,
+    )
+
+
+def query_to_terms(query: str) -> list[tuple[str, ...]]:
+    """The query's words as alternative index terms, safe to put into a MATCH expression."""
+    terms = [tuple(t for t in (_safe_term(a) for a in alts) if t) for alts in query_terms(query)]
+    return [alts for alts in terms if alts]
+
+
+def rank_service_ids(
+    base: QuerySet[Service], query: str, municipality=None, *, restricted: bool = True
+) -> list | None:
+    """All ids of `base` in the portal's order for `query`; None for a query with no words."""
+    terms = query_to_terms(query)
+    if not terms:
+        return None
+    type_weights, _situations = get_thesaurus().match(terms)
+    return rank_services(
+        base, terms, type_weights, municipality=municipality, restricted=restricted
+    ).order
 
 
 def _coverage(terms: list[tuple[str, ...]], title: str, document: str) -> float:
