@@ -37,6 +37,23 @@ def czech_sort_key(text: str) -> tuple[str, str]:
 
 
 MUNICIPALITY_CACHE_SECONDS = 300
+# Above this many obce a select is too long to use (and to send): the obec is typed instead.
+MUNICIPALITY_SELECT_LIMIT = 300
+
+
+def _plain(text: str) -> str:
+    """Lower case without diacritics or surrounding spaces: how people type a name."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+
+
+def resolve_municipality(choices: list[tuple[int, str]], typed: str) -> list[int]:
+    """Codes of the territory's obce whose name (or "name (okres …)" label) is `typed`."""
+    wanted = _plain(typed)
+    exact = [code for code, label in choices if _plain(label) == wanted]
+    if exact:
+        return exact
+    return [code for code, label in choices if _plain(label.split(" (", 1)[0]) == wanted]
 
 
 def territory_municipality_choices(territory) -> list[tuple[int, str]]:
@@ -109,9 +126,8 @@ class SearchForm(forms.Form):
     skupina = forms.ChoiceField(label=_("Pro koho"), required=False)
     vek = forms.ChoiceField(label=_("Věk"), required=False)
     forma = forms.ChoiceField(label=pgettext_lazy("forma poskytování", "Forma"), required=False)
-    obec = forms.TypedChoiceField(
-        label=_("Vaše obec"), required=False, coerce=int, empty_value=None
-    )
+    # A code from the select (or a shared link), or a typed name in a large territory.
+    obec = forms.CharField(label=_("Vaše obec"), required=False, max_length=120)
     volna = forms.BooleanField(label=_("Jen služby s volnými místy teď"), required=False)
     zobrazeni = forms.ChoiceField(
         required=False,
@@ -142,7 +158,8 @@ class SearchForm(forms.Form):
             (f.code, f.label) for f in ProvisionForm.objects.all()
         ]
         self.municipality_choices = territory_municipality_choices(territory)
-        self.fields["obec"].choices = [("", _("– kdekoli v území –")), *self.municipality_choices]
+        self.municipality_typed = len(self.municipality_choices) > MUNICIPALITY_SELECT_LIMIT
+        self.namesakes: list[tuple[int, str]] = []
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -150,6 +167,25 @@ class SearchForm(forms.Form):
         for name in self.errors:
             if name in self.fields:
                 self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
+
+    def clean_obec(self) -> int | None:
+        raw = (self.cleaned_data.get("obec") or "").strip()
+        if not raw:
+            return None
+        labels = dict(self.municipality_choices)
+        if raw.isdigit():
+            if int(raw) in labels:
+                return int(raw)
+            raise forms.ValidationError(gettext("Tato obec do území nepatří."))
+        codes = resolve_municipality(self.municipality_choices, raw)
+        if not codes:
+            raise forms.ValidationError(
+                gettext("Obec „%(name)s“ v území nenacházíme; zkontrolujte název.")
+                % {"name": raw[:60]}
+            )
+        # Namesakes (there are several Březová): take the first, offer the others.
+        self.namesakes = [(code, labels[code]) for code in codes[1:]]
+        return codes[0]
 
     def clean_q(self) -> str:
         # A pasted paragraph is cut rather than refused.
@@ -193,7 +229,12 @@ class SearchForm(forms.Form):
             if not value:
                 continue
             field = self.fields[name]
-            shown = _("ano") if name == "volna" else dict(field.choices).get(value, value)
+            if name == "volna":
+                shown = _("ano")
+            elif name == "obec":
+                shown = self.municipality_label()
+            else:
+                shown = dict(field.choices).get(value, value)
             params = self.data.copy()
             for key in (name, "strana"):
                 params.pop(key, None)

@@ -35,7 +35,12 @@ from directory.models import (
 )
 from directory.search import Hit, search_services
 from events.services import events_for_search
-from portal.forms import SearchForm, parse_page, territory_municipality_choices
+from portal.forms import (
+    MUNICIPALITY_SELECT_LIMIT,
+    SearchForm,
+    parse_page,
+    territory_municipality_choices,
+)
 from referrals.forms import HelpRequestForm
 from referrals.services import create_help_request, settings_for
 from territory.models import Municipality, Territory, distance_km
@@ -81,6 +86,7 @@ def home(request: HttpRequest, territory: str) -> HttpResponse:
             "situations": LifeSituation.objects.all(),
             "with_room": [Hit(service=s, score=0.0) for s in with_room],
             "municipalities": municipalities,
+            "municipalities_typed": len(municipalities) > MUNICIPALITY_SELECT_LIMIT,
             "stale_days": settings.SPOJKA_CAPACITY_STALE_DAYS,
             "municipality_links": municipalities
             if len(municipalities) <= HOME_MUNICIPALITY_LINKS
@@ -114,6 +120,7 @@ def search(request: HttpRequest, territory: str) -> HttpResponse:
         "active_filters": form.active_filters(request.path),
         "municipality_label": form.municipality_label(),
         "municipality_code": filters.municipality,
+        "namesakes": _namesake_links(request, form),
         "is_map": is_map,
         "situations": form.situations,
         "live": not is_map,
@@ -124,6 +131,17 @@ def search(request: HttpRequest, territory: str) -> HttpResponse:
     if is_map:
         context["map_data"] = _map_data(territory, [hit.service for hit in result.hits])
     return render(request, "portal/search.html", context)
+
+
+def _namesake_links(request: HttpRequest, form: SearchForm) -> list[tuple[str, str]]:
+    """Other obce of the typed name (Březová…): the same search for each of them."""
+    links = []
+    for code, label in form.namesakes:
+        params = request.GET.copy()
+        params["obec"] = str(code)
+        params.pop("strana", None)
+        links.append((f"{request.path}?{params.urlencode()}", label))
+    return links
 
 
 def _map_data(territory: Territory, services: list[Service]) -> dict:

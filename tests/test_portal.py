@@ -534,3 +534,31 @@ def test_czech_sort_key_follows_the_czech_alphabet():
         "Zlín",
         "Žádovice",
     ]
+
+
+# A large territory: the obec is typed, not chosen from thousands of options
+
+
+@pytest.fixture
+def large_territory(db):
+    from territory.models import Municipality
+
+    territory = make_territory("velke-uzemi", ())
+    codes = list(Municipality.objects.order_by("code").values_list("code", flat=True)[:400])
+    territory.municipalities.set(Municipality.objects.filter(code__in=[*codes, KYJOV]))
+    return territory
+
+
+def test_large_territory_takes_a_typed_obec_name_without_diacritics(client, large_territory):
+    org = make_organization("Poradna Kyjov, z.ú.")
+    make_service(org, type_code="37", name="Občanská poradna Kyjov", free_places=1)
+    response = client.get(url("search", large_territory), {"q": "poradna", "obec": "kyjov"})
+    assert response.status_code == 200
+    assert '<select id="id_obec"' not in response.text
+    assert 'name="obec" value="Kyjov"' in response.text
+    assert response.context["municipality_code"] == KYJOV
+
+
+def test_large_territory_reports_an_unknown_obec_by_name(client, large_territory):
+    response = client.get(url("search", large_territory), {"obec": "Neexistujov"})
+    assert "Obec „Neexistujov“ v území nenacházíme; zkontrolujte název." in response.text
