@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
@@ -452,10 +452,13 @@ class ServiceSelection:
         places first, then by name)."""
         if not self.query:
             return self.base.order_by("id")
-        cutoff = stale_cutoff()
-        return self.base.annotate(
-            has_room=Q(latest_capacity__free_places__gt=0, latest_capacity__reported_at__gte=cutoff)
-        ).order_by("-has_room", "name", "id")
+        # Never reported free places (NULL) counts as no room, as in the portal.
+        has_room = Case(
+            When(room_reported_at__gte=stale_cutoff(), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+        return self.base.annotate(has_room=has_room).order_by("-has_room", "name", "id")
 
 
 def _load_in_order(qs: QuerySet, ids: list) -> list:

@@ -30,7 +30,7 @@ from directory.models import (
     ServiceArea,
     ServiceAtLocation,
 )
-from directory.services import refresh_service, report_capacity
+from directory.services import refresh_service, report_capacity, sync_room
 from directory.validators import ico_checksum_ok, ico_with_checksum
 from territory.models import Municipality, Territory, distance_km
 
@@ -3331,6 +3331,7 @@ class _Loader:
             Service.objects.filter(pk=service.pk).update(
                 latest_capacity=service.capacity_reports.order_by("-reported_at").first()
             )
+            sync_room([service.pk])
 
         refresh_service(service)
         return service

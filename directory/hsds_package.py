@@ -126,7 +126,7 @@ from directory.models import (
     ServiceAtLocation,
     ServiceCoverage,
 )
-from directory.services import refresh_service
+from directory.services import refresh_service, sync_room
 from directory.validators import ico_checksum_ok
 from territory.models import District, Municipality, Orp, Region, Territory
 
@@ -2148,6 +2148,7 @@ def _write(pkg: _Package, say) -> ImportResult:
     for service in moved:
         service.latest_capacity_id = latest.get(service.pk)
     Service.objects.bulk_update(moved, ["latest_capacity"], batch_size=CHUNK)
+    sync_room([s.pk for s in moved])
 
     refresh = sorted(dirty, key=str)
     say(f"Refreshing coverage and search text of {len(refresh)} services…")

@@ -226,6 +226,10 @@ class Service(models.Model):
     latest_capacity = models.OneToOneField(
         "CapacityReport", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When the latest report said there were free places (else empty), denormalised from
+    # latest_capacity by services.sync_room: "free places now" = this is within the last
+    # SPOJKA_CAPACITY_STALE_DAYS, a plain indexed column instead of a join.
+    room_reported_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Normalised text (spojka.text.normalize) indexed by FTS5 / tsvector; see search.py.
     # The title (name, type) weighs more than the body (descriptions, groups, places).
     search_title = models.TextField(editable=False, blank=True)
@@ -239,7 +243,11 @@ class Service(models.Model):
         ordering = ["name"]
         verbose_name = _("služba")
         verbose_name_plural = _("služby")
-        indexes = [models.Index(fields=["status", "service_type"])]
+        indexes = [
+            models.Index(fields=["status", "service_type"]),
+            models.Index(fields=["status", "name"]),
+            models.Index(fields=["status", "room_reported_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from catalog.models import LifeSituation, ServiceType
@@ -168,9 +168,7 @@ def filtered_services(territory, filters: SearchFilters) -> QuerySet[Service]:
     if filters.form:
         qs = qs.filter(forms__code=filters.form)
     if filters.free_places:
-        qs = qs.filter(
-            latest_capacity__free_places__gt=0, latest_capacity__reported_at__gte=stale_cutoff()
-        )
+        qs = qs.filter(room_reported_at__gte=stale_cutoff())
     return qs
 
 
@@ -236,21 +234,28 @@ def split_by_selectivity(
     return selective, common
 
 
+# How many more matches the index is asked for when filters are checked afterwards.
+POST_FILTER_FACTOR = 5
 # Below this many matches of all selective words together, any of them will do.
 MIN_AND_MATCHES = 20
 
 
 def text_scores(
-    base: QuerySet[Service], terms: list[tuple[str, ...]], *, restricted: bool = True
+    base: QuerySet[Service],
+    terms: list[tuple[str, ...]],
+    *,
+    restricted: bool = True,
+    filtered: bool = False,
 ) -> dict:
     """Service id → text relevance in 0–1 for the best TEXT_CANDIDATES matches.
 
     Only the query's selective words go to the index: all of them together first, any of
     them when too few services have them all. A query of only common words takes the
     first matches unranked; the caller ranks them by how many query words they contain.
-    `restricted` says whether `base` narrows the directory (a territory, filters); if not,
-    the index is asked alone and only the status of its matches is checked afterwards,
-    which spares a subquery of every service.
+    `restricted` says whether `base` is a small part of the directory (a territory): then
+    the index is asked within it. Otherwise the index is asked alone, and when `filtered`
+    (free places, a kind of help… over the whole country) its matches are checked against
+    `base` afterwards: a subquery of tens of thousands of ids would cost more.
     """
     if not terms:
         return {}
@@ -275,8 +280,11 @@ def _matches(
     any_word: bool,
     ranked: bool,
     restricted: bool,
+    filtered: bool = False,
 ) -> dict:
     """Service id → raw text score of up to TEXT_CANDIDATES services matching `words`."""
+    # Asked alone, the index returns more so that enough survive the filters afterwards.
+    limit = TEXT_CANDIDATES * (POST_FILTER_FACTOR if filtered and not restricted else 1)
     joiner = " OR " if any_word else " AND "
     if connection.vendor == "sqlite":
         match = joiner.join("(" + " OR ".join(_fts_quote(t) for t in alts) + ")" for alts in words)
@@ -298,7 +306,7 @@ def _matches(
                 f"WHERE directory_service_fts MATCH %s {order}LIMIT %s) m "
                 "JOIN directory_service s ON s.rowid = m.rowid WHERE s.status = %s"
             )
-            args = [match, TEXT_CANDIDATES, Service.Status.ACTIVE]
+            args = [match, limit, Service.Status.ACTIVE]
     else:
         pg_joiner = " | " if any_word else " & "
         tsquery = pg_joiner.join("(" + " | ".join(alts) + ")" for alts in words)
@@ -316,7 +324,12 @@ def _matches(
         args = [tsquery, *where_params, TEXT_CANDIDATES]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
-        return {_as_uuid(sid): float(score) for sid, score in cursor.fetchall()}
+        rows = {_as_uuid(sid): float(score) for sid, score in cursor.fetchall()}
+    if filtered and not restricted and rows:
+        keep = set(base.filter(id__in=list(rows)).values_list("id", flat=True))
+        rows = {sid: score for sid, score in rows.items() if sid in keep}
+        rows = dict(list(rows.items())[:TEXT_CANDIDATES])
+    return rows
 
 
 def _as_uuid(value):
@@ -359,11 +372,15 @@ def search_services(
     if not terms:
         return _browse(base, municipality, page, page_size, situations)
 
-    restricted = (territory is not None and territory.kind != "national") or filters != (
-        SearchFilters(municipality=filters.municipality)
-    )
+    restricted = territory is not None and territory.kind != "national"
+    filtered = filters != SearchFilters(municipality=filters.municipality)
     ranking = rank_services(
-        base, terms, type_weights, municipality=municipality, restricted=restricted
+        base,
+        terms,
+        type_weights,
+        municipality=municipality,
+        restricted=restricted,
+        filtered=filtered,
     )
     total = len(ranking.order)
     num_pages = max(1, math.ceil(total / page_size))
@@ -403,6 +420,7 @@ def rank_services(
     *,
     municipality: Municipality | None = None,
     restricted: bool = True,
+    filtered: bool = False,
 ) -> Ranking:
     """Rank the services of `base` for a query's terms (the portal's and the API's order).
 
@@ -411,7 +429,7 @@ def rank_services(
     verified free places, the obec's coverage and the distance; ties go by id, so paging
     never shows a service twice.
     """
-    texts = text_scores(base, terms, restricted=restricted)
+    texts = text_scores(base, terms, restricted=restricted, filtered=filtered)
     candidates: dict = {}
     top_types = sorted(type_weights, key=lambda t: -type_weights[t])[:8]
     if top_types:
@@ -428,21 +446,16 @@ def rank_services(
     cutoff = stale_cutoff()
     ids = list(candidates)
     rows = Service.objects.filter(id__in=ids).values_list(
-        "id",
-        "service_type_id",
-        "latest_capacity__free_places",
-        "latest_capacity__reported_at",
-        "search_title",
-        "search_document",
+        "id", "service_type_id", "room_reported_at", "search_title", "search_document"
     )
     covered, by_area, distances = _place_facts(ids, municipality)
     scored = []
-    for sid, type_id, free, reported_at, title, document in rows:
+    for sid, type_id, room_at, title, document in rows:
         # bm25 favours one rare word; how many of the query's words a service has counts too.
         coverage = _coverage(terms, title, document)
         text = 0.5 * texts.get(sid, 0.0) + 0.5 * coverage
         relevance = 0.5 * text + 0.5 * type_weights.get(type_id, 0.0)
-        has_room = bool(free) and reported_at is not None and reported_at >= cutoff
+        has_room = room_at is not None and room_at >= cutoff
         score = relevance + 0.08 * has_room
         if municipality is not None:
             score += 0.12 * (sid in covered)
@@ -523,23 +536,48 @@ def _place_facts(ids: list, municipality: Municipality | None) -> tuple[set, set
 
 
 def _browse(base, municipality, page, page_size, situations) -> SearchPage:
-    """No query words: order in SQL by coverage of the obec, verified free places, name."""
+    """No query words: services serving the obec first, then those with verified free
+    places, then by name.
+
+    Done as consecutive segments, each ordered by name on an index and counted, so that a
+    page is read from the one or two segments it falls into instead of sorting the whole
+    directory (a national territory has 100,000 services).
+    """
     cutoff = stale_cutoff()
-    qs = base.annotate(
-        has_room=Q(latest_capacity__free_places__gt=0, latest_capacity__reported_at__gte=cutoff)
-    )
-    ordering = ["-has_room", "name", "id"]
+    room = Q(room_reported_at__gte=cutoff)
     if municipality is not None:
-        qs = qs.annotate(
-            covers=Exists(
-                ServiceCoverage.objects.filter(service=OuterRef("pk"), municipality=municipality)
-            )
+        covering = Q(
+            id__in=ServiceCoverage.objects.filter(municipality=municipality).values("service_id")
         )
-        ordering.insert(0, "-covers")
-    total = qs.count()
+        parts = [covering & room, covering & ~room, ~covering & room, ~covering & ~room]
+    else:
+        parts = [room, ~room]
+    segments = [base.filter(part).order_by("name", "id") for part in parts]
+    # Count the small segments and derive the big ones from two indexed counts, instead of
+    # counting "does not serve the obec" over the whole directory.
+    total = base.count()
+    with_room = base.filter(room).count()
+    if municipality is not None:
+        covering_room = segments[0].count()
+        covering_other = segments[1].count()
+        counts = [
+            covering_room,
+            covering_other,
+            with_room - covering_room,
+            total - with_room - covering_other,
+        ]
+    else:
+        counts = [with_room, total - with_room]
     num_pages = max(1, math.ceil(total / page_size))
     page = min(max(page, 1), num_pages)
-    services = list(qs.order_by(*ordering).for_cards()[(page - 1) * page_size : page * page_size])
+    start, stop = (page - 1) * page_size, page * page_size
+    services: list[Service] = []
+    offset = 0
+    for segment, count in zip(segments, counts, strict=True):
+        lo, hi = max(start - offset, 0), min(stop - offset, count)
+        if lo < hi:
+            services.extend(segment.for_cards()[lo:hi])
+        offset += count
     ids = [s.id for s in services]
     covered, by_area, distances = _place_facts(ids, municipality)
     hits = [

@@ -125,9 +125,32 @@ def report_capacity(
     )
     # A back-dated report (imports, demo) must not replace a newer one.
     latest = service.capacity_reports.order_by("-reported_at").first()
-    Service.objects.filter(pk=service.pk).update(latest_capacity=latest)
+    room = latest.reported_at if latest is not None and latest.free_places > 0 else None
+    Service.objects.filter(pk=service.pk).update(latest_capacity=latest, room_reported_at=room)
     service.latest_capacity = latest
+    service.room_reported_at = room
     return report
+
+
+def sync_room(service_ids: Iterable | None = None) -> None:
+    """Recompute Service.room_reported_at from latest_capacity, in SQL (after bulk writes)."""
+    sql = (
+        "UPDATE directory_service SET room_reported_at = ("
+        "SELECT r.reported_at FROM directory_capacityreport r "
+        "WHERE r.id = directory_service.latest_capacity_id AND r.free_places > 0)"
+    )
+    params: list = []
+    if service_ids is not None:
+        ids = [Service._meta.pk.get_db_prep_value(i, connection) for i in service_ids]
+        if not ids:
+            return
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            with connection.cursor() as cursor:
+                cursor.execute(sql + f" WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def rebuild_search_index() -> None:

@@ -7,6 +7,7 @@ runs; a bad page number quietly means page 1.
 
 from __future__ import annotations
 
+import time
 import unicodedata
 from dataclasses import dataclass
 
@@ -47,13 +48,30 @@ def _plain(text: str) -> str:
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
 
-def resolve_municipality(choices: list[tuple[int, str]], typed: str) -> list[int]:
-    """Codes of the territory's obce whose name (or "name (okres …)" label) is `typed`."""
+_name_index: dict[tuple, tuple[float, dict[str, list[int]]]] = {}
+
+
+def resolve_municipality(
+    choices: list[tuple[int, str]], typed: str, *, key: tuple | None = None
+) -> list[int]:
+    """Codes of the territory's obce whose name (or "name (okres …)" label) is `typed`.
+
+    The index of plain names is kept per territory for a few minutes (`key`): building it
+    for 6,258 obce on every search would cost more than the search.
+    """
+    now = time.monotonic()
+    cached = _name_index.get(key) if key is not None else None
+    if cached is None or now - cached[0] > MUNICIPALITY_CACHE_SECONDS:
+        index: dict[str, list[int]] = {}
+        for code, label in choices:
+            # The full label ("Březová (okres Opava)"), and the bare name marked with "~".
+            index.setdefault(_plain(label), []).append(code)
+            index.setdefault("~" + _plain(label.split(" (", 1)[0]), []).append(code)
+        cached = (now, index)
+        if key is not None:
+            _name_index[key] = cached
     wanted = _plain(typed)
-    exact = [code for code, label in choices if _plain(label) == wanted]
-    if exact:
-        return exact
-    return [code for code, label in choices if _plain(label.split(" (", 1)[0]) == wanted]
+    return cached[1].get(wanted) or cached[1].get("~" + wanted, [])
 
 
 def territory_municipality_choices(territory) -> list[tuple[int, str]]:
@@ -177,7 +195,9 @@ class SearchForm(forms.Form):
             if int(raw) in labels:
                 return int(raw)
             raise forms.ValidationError(gettext("Tato obec do území nepatří."))
-        codes = resolve_municipality(self.municipality_choices, raw)
+        codes = resolve_municipality(
+            self.municipality_choices, raw, key=(self.territory.pk, get_language())
+        )
         if not codes:
             raise forms.ValidationError(
                 gettext("Obec „%(name)s“ v území nenacházíme; zkontrolujte název.")
