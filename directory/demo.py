@@ -30,7 +30,7 @@ from directory.models import (
     ServiceArea,
     ServiceAtLocation,
 )
-from directory.services import refresh_service, report_capacity, sync_room
+from directory.services import refresh_service, report_capacity, sync_room, update_statistics
 from directory.validators import ico_checksum_ok, ico_with_checksum
 from territory.models import Municipality, Territory, distance_km
 
@@ -3443,6 +3443,7 @@ def load_demo_data(*, stdout=None) -> dict[str, int]:
         if skipped:
             say("  skipped (service type not in the code list): " + "; ".join(skipped))
         users = _upsert_users(territories, orgs)
+    update_statistics()
 
     return {
         "territories": len(territories),

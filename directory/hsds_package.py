@@ -126,7 +126,7 @@ from directory.models import (
     ServiceAtLocation,
     ServiceCoverage,
 )
-from directory.services import refresh_service, sync_room
+from directory.services import refresh_service, sync_room, update_statistics
 from directory.validators import ico_checksum_ok
 from territory.models import District, Municipality, Orp, Region, Territory
 
@@ -2192,4 +2192,5 @@ def import_package(
         )
     for what, count in sorted(result.ignored.items()):
         say(f"Ignored {count} rows of {what}.")
+    update_statistics()
     return result

@@ -291,7 +291,7 @@ def _matches(
         score = "-bm25(directory_service_fts, 4.0, 1.0)" if ranked else "1.0"
         order = "ORDER BY score DESC " if ranked else ""
         if restricted:
-            subquery, params = base.values("id").query.sql_with_params()
+            subquery, params = base.order_by().values("id").query.sql_with_params()
             sql = (
                 f"SELECT s.id, {score} AS score FROM directory_service_fts "
                 "JOIN directory_service s ON s.rowid = directory_service_fts.rowid "
@@ -313,7 +313,7 @@ def _matches(
         score = "ts_rank(s.search_vector, q, 1)" if ranked else "1.0"
         order = "ORDER BY score DESC " if ranked else ""
         if restricted:
-            subquery, params = base.values("id").query.sql_with_params()
+            subquery, params = base.order_by().values("id").query.sql_with_params()
             where, where_params = f"s.id IN ({subquery})", list(params)
         else:
             where, where_params = "s.status = %s", [Service.Status.ACTIVE]

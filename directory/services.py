@@ -160,3 +160,16 @@ def rebuild_search_index() -> None:
             cursor.execute(
                 "INSERT INTO directory_service_fts(directory_service_fts) VALUES ('rebuild')"
             )
+
+
+def update_statistics() -> None:
+    """Refresh the query planner's statistics after a bulk load (demo, imports).
+
+    PostgreSQL would otherwise plan the territory and coverage subqueries for empty tables
+    (nested loops over hundreds of thousands of rows) until autovacuum catches up.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA optimize")

@@ -52,7 +52,7 @@ from directory.models import (
     ServiceAtLocation,
     ServiceCoverage,
 )
-from directory.services import build_search_text, refresh_service
+from directory.services import build_search_text, refresh_service, update_statistics
 from mpsv.mapping import (
     KINDS,
     CodeMaps,
@@ -795,4 +795,6 @@ def import_registry(
         except Territory.DoesNotExist as exc:
             raise ImportFailed(f"no territory with the slug {territory!r}") from exc
     importer = Importer(territory=territory, codelists=codelists, progress=progress, today=today)
-    return importer.run(location)
+    result = importer.run(location)
+    update_statistics()
+    return result
