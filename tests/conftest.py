@@ -35,7 +35,9 @@ def _is_transactional(item) -> bool:
 def pytest_runtest_teardown(item, nextitem):
     # After every fixture's teardown, including the database flush of pytest-django.
     result = yield
-    if _is_transactional(item):
+    # After the last test the session fixtures are gone too, the test database with them:
+    # a reload then would write into the development database.
+    if nextitem is not None and _is_transactional(item):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
