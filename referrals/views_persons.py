@@ -64,7 +64,9 @@ def municipalities_for(organization_ids, *, territory_id=None, current=None):
         Q(municipalities__in=served.values("municipality_id"))
         | Q(municipalities__in=seated.values("municipality_id"))
         | Q(pk=territory_id)
-    ).values("id")
+    ).exclude(Q(kind=Territory.Kind.NATIONAL) & ~Q(pk=territory_id))
+    # The national territory contains every obec: it would turn the select into 6,258 rows.
+    territories = territories.values("id")
     chosen = Q(territories__in=territories)
     if current is not None:
         chosen |= Q(code=current)
