@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test bench lint assets venv dev-venv browser clean messages
+.PHONY: demo test bench lint assets venv dev-venv browser clean messages guides
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,3 +66,10 @@ messages: dev-venv
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3
+
+# Screenshots of the role guides (docs/guide-*.md), taken from the demo with Playwright.
+guides: dev-venv assets browser
+	@if [ ! -e /usr/lib/chromium/locales/cs.pak ] && [ "$$(id -u)" = "0" ]; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-l10n >/dev/null; \
+	fi
+	$(PY) docs/screenshots.py

@@ -400,6 +400,11 @@ OBJECT_TYPES = {
     "referrals.referral": pgettext_lazy("záznam", "předání"),
     "referrals.referralmessage": _("zpráva k předání"),
     "accounts.auditentry": _("záznam auditu"),
+    "events.registration": _("přihláška na akci"),
+    "community.meeting": _("komunitní setkání"),
+    "community.attendance": _("účast na setkání"),
+    "community.communityleader": _("komunitní lídr"),
+    "monitoring.participant": _("podpořená osoba"),
 }
 
 
