@@ -645,6 +645,8 @@ class Generator:
             )
             self.new_reports.append(latest)
             service.latest_capacity_id = latest.id
+            # As directory.services.report_capacity keeps it: when there was room.
+            service.room_reported_at = latest.reported_at if free > 0 else None
             if r.random() < 0.25:
                 self.new_reports.append(
                     CapacityReport(

@@ -1,11 +1,17 @@
-"""`make bench`: generate a national-scale directory, then time search against a floor page.
+"""`make bench`: generate a national-scale directory, then time its pages against a floor page.
 
 1. Generates (or reuses, when its fingerprint matches) a directory of 100,000 services from
-   20,000 organisations over all 6,258 obce in its own SQLite file, bench/work/bench.sqlite3.
+   20,000 organisations over all 6,258 obce in its own SQLite file, bench/work/bench.sqlite3,
+   and into the same file a referral loop of 100,000 referrals and 10,000 persons (cached
+   by a fingerprint of its own).
 2. Renders the search results page of the national territory (/cr/hledat/?q=…) for 200
    varied Czech queries through Django's test Client, interleaved with a floor page that
    extends the same base.html and asks the database nothing.
-3. Merges the figures into bench/results.json (a flat object of named numbers) and prints
+3. Times the HSDS API (/api/hsds/services?per_page=50, listing and search=), a worker's
+   inbox and referral page, and the cost of audit logging per request, each interleaved
+   with the floor page of the same run; then the MPSV registry import of a 7,000-service
+   file in a child process (bench/mpsv_bench.py).
+4. Merges the figures into bench/results.json (a flat object of named numbers) and prints
    them as a table.
 
 See bench/README.md for how to read the figures. Options: --help.
@@ -23,7 +29,6 @@ import sqlite3
 import statistics
 import sys
 import time
-from collections import defaultdict
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -156,6 +161,9 @@ def shift_capacity_dates(meta: dict[str, str]) -> None:
     if delta.total_seconds() < 3600:
         return
     CapacityReport.objects.update(reported_at=F("reported_at") + delta)
+    from directory.services import sync_room
+
+    sync_room()
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {META_TABLE} SET value = %s WHERE key = 'reference_now'",
@@ -194,35 +202,6 @@ def verify_sample(n: int = 40) -> None:
 
 
 # ------------------------------------------------------------------------- measurement
-class SqlMeter:
-    """Counts statements and the time spent in cursor.execute (a lower bound of SQL time)."""
-
-    def __init__(self, keep_statements: bool = False):
-        self.count = 0
-        self.seconds = 0.0
-        self.keep = keep_statements
-        self.statements: dict[str, list] = defaultdict(lambda: [0, 0.0, None])
-
-    def __call__(self, execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            took = time.perf_counter() - start
-            self.count += 1
-            self.seconds += took
-            if self.keep:
-                entry = self.statements[sql]
-                entry[0] += 1
-                entry[1] += took
-                if entry[2] is None:
-                    entry[2] = params
-
-    def reset(self) -> None:
-        self.count = 0
-        self.seconds = 0.0
-
-
 class FunctionTimer:
     """Wall time spent inside one function (the view's search_services), per request."""
 
@@ -238,12 +217,6 @@ class FunctionTimer:
                 self.seconds += time.perf_counter() - start
 
         return timed
-
-
-def percentile(values: list[float], pct: int) -> float:
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
 
 
 def search_page_available() -> bool:
@@ -339,6 +312,7 @@ def measure(args: argparse.Namespace) -> tuple[dict[str, float], list]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from bench.common import SqlMeter, percentile
     from bench.views import base_template_exists
 
     page_mode = search_page_available() and not args.function
@@ -443,34 +417,7 @@ def measure(args: argparse.Namespace) -> tuple[dict[str, float], list]:
 
 
 # --------------------------------------------------------------------------- profiling
-CATEGORIES = [
-    ("SQLite engine (execute/fetch)", ("sqlite3.", "SQLiteCursorWrapper.execute")),
-    ("normaliser (spojka.text, simplemma)", ("spojka/text.py", "simplemma")),
-    ("directory/search.py (Python)", ("directory/search.py",)),
-    ("ORM and database backend", ("django/db/",)),
-    ("forms and widgets (django/forms)", ("django/forms/",)),
-    (
-        "HTML escaping, lazy strings, choices",
-        (
-            "django/utils/html.py",
-            "django/utils/functional",
-            "django/utils/safestring",
-            "django/utils/choices",
-            "python3.11/html/",
-            "django/utils/encoding",
-        ),
-    ),
-    ("templates and template tags", ("django/template", "/templatetags/", "/templates/")),
-    ("portal views and helpers", ("/portal/",)),
-    ("URL resolving", ("django/urls/",)),
-    ("translation", ("django/utils/translation",)),
-    (
-        "request, middleware, test client",
-        ("django/core/", "django/middleware", "django/test", "django/http", "django/contrib"),
-    ),
-    ("other Django utilities", ("django/utils/",)),
-]
-# Entry points whose cumulative time (including what they call) is worth knowing.
+# Entry points of the search page whose cumulative time (with what they call) is worth knowing.
 CUMULATIVE = [
     ("portal search view", "portal/views.py", "search"),
     ("search_services", "directory/search.py", "search_services"),
@@ -488,83 +435,38 @@ CUMULATIVE = [
 ]
 
 
-def _category(filename: str, name: str) -> str:
-    where = f"{filename} {name}"
-    for label, needles in CATEGORIES:
-        if any(n in where for n in needles):
-            return label
-    return "other Python"
-
-
 def profile(args: argparse.Namespace, queries: list, wall_p50: float) -> dict[str, float]:
     """Where a search request spends its time: cProfile by area, and the slowest SQL."""
-    import cProfile
-    import pstats
-
-    from django.db import connection
+    from bench.common import profile_calls
 
     page_mode = search_page_available() and not args.function
     runner = Runner(page_mode)
-    meter = SqlMeter(keep_statements=True)
-    profiler = cProfile.Profile()
-    with connection.execute_wrapper(meter):
-        profiler.enable()
-        for query in queries:
-            runner.search(query)
-        profiler.disable()
-    stats = pstats.Stats(profiler)
-    by_category: dict[str, float] = defaultdict(float)
-    total = 0.0
-    cumulative: dict[str, float] = {}
-    for (filename, _line, name), (_cc, _nc, tottime, cumtime, _callers) in stats.stats.items():
-        by_category[_category(filename, name)] += tottime
-        total += tottime
-        for label, suffix, function in CUMULATIVE:
-            if filename.endswith(suffix) and name == function:
-                cumulative[label] = max(cumulative.get(label, 0.0), cumtime)
-    n = len(queries)
-    lines = [
-        f"Profile of {n} searches ({'page' if page_mode else 'search function'}); "
-        f"cProfile slows Python down, so read shares, not absolute times.",
-        f"Wall-clock median without the profiler: {wall_p50:.1f} ms/request.",
-        "",
-        f"{'area (own time)':45} {'ms/request':>10} {'share':>7}",
-    ]
-    for label, seconds in sorted(by_category.items(), key=lambda kv: -kv[1]):
-        lines.append(f"{label:45} {seconds * 1000 / n:10.2f} {100 * seconds / total:6.1f}%")
-    lines += ["", f"{'cumulative (with everything it calls)':55} {'ms/request':>10} {'share':>7}"]
-    for label, _suffix, _function in CUMULATIVE:
-        if label in cumulative:
-            seconds = cumulative[label]
-            lines.append(f"{label:55} {seconds * 1000 / n:10.2f} {100 * seconds / total:6.1f}%")
-    lines += ["", "Slowest SQL statements (time in cursor.execute, summed over the run):"]
-    slow = sorted(meter.statements.items(), key=lambda kv: -kv[1][1])[:8]
-    for sql, (count, seconds, _params) in slow:
-        lines.append(
-            f"  {seconds * 1000 / n:8.2f} ms/request  {count:5d}×  "
-            f"{seconds * 1000 / count:7.2f} ms each  {' '.join(sql.split())[:220]}"
-        )
-    lines += ["", "Query plans of the three slowest:"]
-    with connection.cursor() as cursor:
-        for sql, (_c, _s, params) in slow[:3]:
-            try:
-                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-                plan = [row[-1] for row in cursor.fetchall()]
-            except Exception as exc:
-                plan = [f"(no plan: {exc})"]
-            lines.append("  " + " ".join(sql.split())[:160])
-            lines += [f"      {step}" for step in plan]
-    lines += ["", "Top functions by own time:"]
-    PROFILE_OUT.parent.mkdir(parents=True, exist_ok=True)
-    with PROFILE_OUT.open("w", encoding="utf-8") as out:
-        out.write("\n".join(lines) + "\n")
-        stats.stream = out
-        stats.sort_stats("tottime").print_stats(30)
-        stats.sort_stats("cumulative").print_stats(30)
-    say("\n".join(lines))
-    say(f"(full profile in {PROFILE_OUT.relative_to(ROOT)})")
-    sql_share = by_category.get("SQLite engine (execute/fetch)", 0.0) / total if total else 0
-    return {"search_profile_sql_share": round(sql_share, 3)}
+    result = profile_calls(
+        f"searches ({'page' if page_mode else 'search function'})",
+        [lambda q=q: runner.search(q) for q in queries],
+        PROFILE_OUT,
+        wall_p50=wall_p50,
+        cumulative=CUMULATIVE,
+    )
+    return {"search_profile_sql_share": result["sql_share"]}
+
+
+def profile_kind(
+    name: str, calls: list, wall_p50: float, cumulative: list, limit: int = 40
+) -> dict[str, float]:
+    """Profile the first `limit` requests of one kind into bench/work/profile-<name>.txt."""
+    from bench.common import profile_calls
+
+    say("")
+    say(f"Profiling {name} …")
+    result = profile_calls(
+        f"{name} requests",
+        calls[:limit],
+        WORK / f"profile-{name}.txt",
+        wall_p50=wall_p50,
+        cumulative=cumulative,
+    )
+    return {f"{name}_profile_sql_share": result["sql_share"]}
 
 
 # ------------------------------------------------------------------------------- output
@@ -591,6 +493,9 @@ def print_table(figures: dict[str, float]) -> None:
         say(f"{key:{width}}  {shown}")
 
 
+SECTIONS = ("search", "hsds", "referrals", "mpsv")
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--services", type=int, default=100_000)
@@ -599,6 +504,35 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--queries", type=int, default=200, help="measured searches")
     parser.add_argument("--warmup", type=int, default=20, help="searches before measuring")
     parser.add_argument(
+        "--hsds-requests",
+        type=int,
+        default=100,
+        help="measured requests of each kind of the HSDS API (list pages, searches)",
+    )
+    parser.add_argument(
+        "--referral-requests",
+        type=int,
+        default=200,
+        help="measured rounds of the worker's pages (inbox and referral, audit on and off)",
+    )
+    parser.add_argument("--referrals", type=int, default=100_000, help="referrals to generate")
+    parser.add_argument("--persons", type=int, default=10_000, help="persons to generate")
+    parser.add_argument("--referral-seed", type=int, default=20_260_404)
+    parser.add_argument(
+        "--skip",
+        action="append",
+        choices=SECTIONS,
+        default=[],
+        help="leave out a part of the benchmark (repeatable)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=SECTIONS,
+        default=[],
+        help="run only this part (repeatable)",
+    )
+    parser.add_argument(
         "--db", type=Path, default=None, help="database file (default bench/work/bench.sqlite3)"
     )
     parser.add_argument("--regenerate", action="store_true", help="ignore the cached database")
@@ -606,7 +540,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="also profile the searches (automatic when a target is missed)",
+        help="also profile every part (automatic for a part that misses its target)",
     )
     parser.add_argument("--no-profile", action="store_true", help="never profile")
     parser.add_argument(
@@ -615,7 +549,28 @@ def parse_args() -> argparse.Namespace:
         help="time search_services instead of the page even when the page exists",
     )
     parser.add_argument("--no-write", action="store_true", help="do not touch bench/results.json")
-    return parser.parse_args()
+    args = parser.parse_args()
+    args.sections = [
+        s for s in SECTIONS if (not args.only or s in args.only) and s not in args.skip
+    ]
+    return args
+
+
+class Verdicts:
+    """Targets met or missed, for the closing lines."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.missed = 0
+
+    def check(self, label: str, value: float, target: float, unit: str = "ms") -> bool:
+        ok = value <= target
+        self.missed += not ok
+        self.lines.append(
+            f"  {label:34} {value:10,.2f} {unit:2}  target ≤ {target:g}  "
+            + ("meets" if ok else "MISSES")
+        )
+        return ok
 
 
 def main() -> int:
@@ -633,9 +588,18 @@ def main() -> int:
     os.environ["SPOJKA_ENV"] = "development"
     os.environ["SPOJKA_DEBUG"] = "0"
     os.environ["DATABASE_CONN_MAX_AGE"] = "600"
+    # The worker's pages are measured with force_login, without the second factor.
+    os.environ["SPOJKA_REQUIRE_2FA"] = "0"
     sys.path.insert(0, str(ROOT))
 
     started = time.perf_counter()
+    if args.sections == ["mpsv"] and not args.generate_only:
+        # The import brings its own data and databases: no directory needed.
+        figures: dict[str, float] = {"cpus": os.cpu_count() or 0}
+        figures["load_avg_1m"] = round(os.getloadavg()[0], 2)
+        verdicts = Verdicts()
+        failed = not mpsv_part(figures, verdicts)
+        return finish(args, figures, verdicts, started, failed)
     key = fingerprint(args)
     meta = read_meta(db)
     cached = not args.regenerate and meta.get("fingerprint") == key
@@ -647,6 +611,8 @@ def main() -> int:
     import django
 
     django.setup()
+
+    from bench import api_bench, referrals_bench
 
     figures: dict[str, float] = {}
     if cached:
@@ -661,6 +627,23 @@ def main() -> int:
         figures.update(generate(args, key))
         figures["generate_cached"] = 0
     verify_sample()
+    from bench.common import use_database
+
+    # The referral loop lives in a copy of the directory (bench/work/bench-referrals.sqlite3),
+    # so that bench.sqlite3 stays the plain directory other tools copy. --generate-only
+    # builds it only when asked for (--generate-only --only referrals).
+    with_referrals = "referrals" in args.sections and (
+        not args.generate_only or "referrals" in args.only
+    )
+    referral_scale: dict[str, float] = {}
+    if with_referrals:
+        referrals_db, built = referrals_bench.ensure(args, key, db)
+        figures.update(built)
+        referral_scale = {
+            **referrals_bench.scale_figures(),
+            "referrals_db_mb": round(referrals_db.stat().st_size / 2**20, 1),
+        }
+        use_database(db)
 
     from directory.models import CapacityReport, Location, Organization, Service, ServiceCoverage
     from territory.models import Municipality
@@ -672,45 +655,157 @@ def main() -> int:
         "locations": Location.objects.count(),
         "coverage_rows": ServiceCoverage.objects.count(),
         "capacity_reports": CapacityReport.objects.count(),
-        "db_mb": round(db.stat().st_size / 2**20, 1),
     }
+    scale["db_mb"] = round(db.stat().st_size / 2**20, 1)
+    scale.update(referral_scale)
     figures = {**scale, **figures}
     if args.generate_only:
         print_table(figures)
         return 0
 
-    load_before = os.getloadavg()[0]
-    measured, queries = measure(args)
-    figures.update(measured)
+    # Profiles of an earlier run would read as this run's: remove those of the parts we run.
+    stale = {
+        "search": ["profile.txt"],
+        "hsds": ["profile-hsds_services.txt", "profile-hsds_search.txt"],
+        "referrals": ["profile-inbox.txt", "profile-referral.txt"],
+    }
+    for section in args.sections:
+        for name in stale.get(section, []):
+            (WORK / name).unlink(missing_ok=True)
+
+    verdicts = Verdicts()
+    loads = [os.getloadavg()[0]]
+
+    def may_profile(missed: bool) -> bool:
+        return (missed or args.profile) and not args.no_profile
+
+    if "search" in args.sections:
+        measured, queries = measure(args)
+        figures.update(measured)
+        loads.append(os.getloadavg()[0])
+        ok = verdicts.check("search_p95_ms", figures["search_p95_ms"], TARGET_P95_MS)
+        ok &= verdicts.check(
+            "search_p95_over_floor", figures["search_p95_over_floor"], TARGET_RATIO, "×"
+        )
+        if may_profile(not ok):
+            say("")
+            say("Search misses a target: profiling it …" if not ok else "Profiling the searches …")
+            figures.update(profile(args, queries, figures["search_p50_ms"]))
+
+    if "hsds" in args.sections:
+        if api_bench.available():
+            say("")
+            t0 = time.perf_counter()
+            measured, calls = api_bench.measure(args.hsds_requests)
+            figures.update(measured)
+            figures["hsds_measure_s"] = round(time.perf_counter() - t0, 1)
+            loads.append(os.getloadavg()[0])
+            for kind in ("hsds_services", "hsds_search"):
+                ok = verdicts.check(
+                    f"{kind}_p95_ms", figures[f"{kind}_p95_ms"], api_bench.TARGET_P95_MS
+                )
+                if may_profile(not ok):
+                    figures.update(
+                        profile_kind(
+                            kind, calls[kind], figures[f"{kind}_p50_ms"], api_bench.CUMULATIVE
+                        )
+                    )
+        else:
+            say("The HSDS API (/api/hsds/services) is not there: skipping its part.")
+
+    if with_referrals:
+        say("")
+        use_database(referrals_db)
+        t0 = time.perf_counter()
+        measured, calls = referrals_bench.measure(args.referral_requests)
+        figures.update(measured)
+        figures["referrals_measure_s"] = round(time.perf_counter() - t0, 1)
+        loads.append(os.getloadavg()[0])
+        target = referrals_bench.TARGET_PAGE_P95_MS
+        inbox_ok = verdicts.check("inbox_p95_ms", figures["inbox_p95_ms"], target)
+        referral_ok = verdicts.check("referral_p95_ms", figures["referral_p95_ms"], target)
+        audit_ok = verdicts.check(
+            "audit_overhead_ms", figures["audit_overhead_ms"], referrals_bench.TARGET_AUDIT_MS
+        )
+        if may_profile(not inbox_ok):
+            figures.update(
+                profile_kind(
+                    "inbox", calls["inbox"], figures["inbox_p50_ms"], referrals_bench.CUMULATIVE
+                )
+            )
+        if may_profile(not (referral_ok and audit_ok)):
+            figures.update(
+                profile_kind(
+                    "referral",
+                    calls["referral"],
+                    figures["referral_p50_ms"],
+                    referrals_bench.CUMULATIVE,
+                )
+            )
+
     # Other work on the machine inflates every figure; record it so that runs compare.
     figures["cpus"] = os.cpu_count() or 0
-    figures["load_avg_1m"] = round(max(load_before, os.getloadavg()[0]), 2)
+    figures["load_avg_1m"] = round(max(loads), 2)
+    say("")
+    say(
+        "Load average (1 min) before and after each part: "
+        + " → ".join(f"{load:.2f}" for load in loads)
+        + f" on {figures['cpus']} CPUs"
+    )
     if figures["load_avg_1m"] > figures["cpus"]:
         say(
             f"  WARNING: load average {figures['load_avg_1m']} on {figures['cpus']} CPUs: "
             "other processes were competing, the timings are inflated"
         )
-    missed = (
-        figures["search_p95_ms"] > TARGET_P95_MS or figures["search_p95_over_floor"] > TARGET_RATIO
-    )
-    if (args.profile or missed) and not args.no_profile:
-        say("")
-        say("Search misses a target: profiling it …" if missed else "Profiling the searches …")
-        figures.update(profile(args, queries, figures["search_p50_ms"]))
+
+    failed = "mpsv" in args.sections and not mpsv_part(figures, verdicts)
+    return finish(args, figures, verdicts, started, failed)
+
+
+def mpsv_part(figures: dict[str, float], verdicts: Verdicts) -> bool:
+    """The MPSV import in a child process (bench/mpsv_bench.py); False when it failed."""
+    from bench.mpsv_bench import TARGET_RSS_MB, TARGET_S, run_mpsv_bench
+
+    say("")
+    t0 = time.perf_counter()
+    try:
+        figures.update(run_mpsv_bench(WORK, say=say))
+    except Exception as exc:  # a failed import is reported, the other figures kept
+        say(f"  MPSV import benchmark FAILED: {exc}")
+        return False
+    finally:
+        figures["mpsv_bench_s"] = round(time.perf_counter() - t0, 1)
+    verdicts.check("mpsv_import_s", figures["mpsv_import_s"], TARGET_S, "s")
+    verdicts.check("mpsv_import_rss_mb", figures["mpsv_import_rss_mb"], TARGET_RSS_MB, "MB")
+    return True
+
+
+def finish(
+    args: argparse.Namespace,
+    figures: dict[str, float],
+    verdicts: Verdicts,
+    started: float,
+    failed: bool,
+) -> int:
     figures["bench_total_s"] = round(time.perf_counter() - started, 1)
     if not args.no_write:
         write_results(figures)
     print_table(figures)
-    verdict = "meets" if not missed else "MISSES"
     say("")
+    what = f"{figures['services']:,} services, " if "services" in figures else ""
+    load = (
+        f"load {figures['load_avg_1m']:.2f} on {figures['cpus']} CPUs, "
+        if "load_avg_1m" in figures
+        else ""
+    )
     say(
-        f"bench: {figures['services']:,} services, search p95 {figures['search_p95_ms']:.1f} ms "
-        f"(target ≤ {TARGET_P95_MS:.0f}), floor p95 {figures['floor_p95_ms']:.1f} ms, "
-        f"ratio {figures['search_p95_over_floor']:.1f}× (target ≤ {TARGET_RATIO:.0f}×): "
-        f"{verdict} the targets; "
+        f"bench: {what}{load}{figures['bench_total_s']:.0f} s in all; "
         + ("results not written" if args.no_write else f"wrote {RESULTS.relative_to(ROOT)}")
     )
-    return 0
+    say("\n".join(verdicts.lines))
+    if verdicts.missed:
+        say(f"  {verdicts.missed} target(s) missed; profiles in bench/work/profile*.txt")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

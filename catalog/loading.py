@@ -166,6 +166,8 @@ def _check_references(filename: str, entries: list[dict], codes: dict[str, set[s
     for index, entry in enumerate(entries):
         for relation in _RELATIONS:
             values = entry.get(relation, [])
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise _fail(filename, index, relation, "must be a list of codes (strings)")
             if relation == "service_types" and not values:
                 raise _fail(filename, index, relation, "a life situation needs a service type")
             if len(set(values)) != len(values):

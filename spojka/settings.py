@@ -54,9 +54,12 @@ INSTALLED_APPS = [
     "accounts",
     "referrals",
     "events",
+    "community",
+    "monitoring",
     "mpsv",
     "api",
     "portal",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +108,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'spojka.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if not PRODUCTION else 60, minimum=0),
+        conn_health_checks=True,  # a persistent connection is checked before reuse (DB restart)
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -218,6 +222,8 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 SPOJKA_DEMO_LOADERS: list[str] = [
     "referrals.demo.load_demo_referrals",
     "events.demo.load_demo_events",
+    "community.demo.load_demo_community",
+    "monitoring.demo.load_demo_monitoring",
 ]
 
 # Public address of the site, for links in e-mails.

@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("ucet/", include("accounts.urls")),
     path("prace/", include("referrals.urls")),
+    path("komunita/", include("community.urls")),
+    path("monitoring/", include("monitoring.urls")),
     # A contract of the public API, served by a plain view before the api/ app's URLs.
     path("api/v1/events.ics", events_views.feed, name="events_feed"),
     path("api/", include("api.urls")),

@@ -1,0 +1,9 @@
+"""App configuration of ops: backup and restore of the database (`manage.py backup`, `restore`)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpsConfig(AppConfig):
+    name = "ops"
+    verbose_name = _("Provoz")
