@@ -804,7 +804,13 @@ def finish(
     )
     say("\n".join(verdicts.lines))
     if verdicts.missed:
-        say(f"  {verdicts.missed} target(s) missed; profiles in bench/work/profile*.txt")
+        say(f"  {verdicts.missed} target(s) missed")
+    wall_started = time.time() - figures["bench_total_s"]
+    profiles = sorted(
+        p.name for p in WORK.glob("profile*.txt") if p.stat().st_mtime >= wall_started
+    )
+    if profiles:
+        say(f"  profiles of this run in bench/work/: {', '.join(profiles)}")
     return 1 if failed else 0
 
 

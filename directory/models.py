@@ -247,6 +247,8 @@ class Service(models.Model):
             models.Index(fields=["status", "service_type"]),
             models.Index(fields=["status", "name"]),
             models.Index(fields=["status", "room_reported_at"]),
+            # HSDS lists page by id over active services.
+            models.Index(fields=["status", "id"]),
         ]
 
     def __str__(self) -> str:

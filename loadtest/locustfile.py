@@ -76,10 +76,17 @@ FAILURES = Acks(os.environ.get("SPOJKA_LOAD_FAILURES"))
 
 
 @events.request.add_listener
-def _record_failure(request_type, name, response, exception, **kwargs) -> None:
+def _record_failure(request_type, name, response_time, response, exception, **kwargs) -> None:
     if exception is not None:
         status = getattr(response, "status_code", 0) if response is not None else 0
-        FAILURES.add(t=time.time(), name=name, status=status or 0, error=str(exception)[:300])
+        now = time.time()
+        FAILURES.add(
+            t=now,
+            start=now - (response_time or 0) / 1000,
+            name=name,
+            status=status or 0,
+            error=str(exception)[:300],
+        )
 
 
 def csrf_token(html: str) -> str:

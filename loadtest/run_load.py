@@ -529,27 +529,43 @@ def fault_schedule(options: Options, server: Gunicorn, cluster: Cluster | None):
     return inject
 
 
+def failure_kinds(failures: list[dict]) -> dict:
+    """Failed requests by kind: timeouts (no answer within locust's 60 s), server errors
+    (5xx), and the rest (connection reset or refused, unexpected answers)."""
+    timeouts = sum(1 for f in failures if "timed out" in f.get("error", ""))
+    server = sum(1 for f in failures if f.get("status", 0) >= 500)
+    return {"timeouts": timeouts, "server_errors": server}
+
+
 def fault_figures(run: Run) -> dict:
-    times = sorted(f["t"] for f in run.failures)
-    moments = [f["t"] for f in run.faults]
-    figures: dict = {"errors_before_fault": sum(1 for t in times if moments and t < moments[0])}
-    late = 0
-    for i, fault in enumerate(run.faults):
-        until = moments[i + 1] if i + 1 < len(moments) else run.ended + 1
-        window = [t for t in times if fault["t"] <= t < until]
-        recovery = (window[-1] - fault["t"]) if window else 0.0
-        late += sum(1 for t in window if t - fault["t"] > RECOVERY_LIMIT_S)
+    """Failures around each fault. A failed request belongs to the last fault before it
+    failed; it was caused by that fault when it was running at the fault or started within
+    RECOVERY_LIMIT_S after it. One that started later means the site had not recovered
+    (`errors_after_recovery`, must be 0)."""
+    faults_ = sorted(run.faults, key=lambda f: f["t"])
+    figures: dict = {"errors_before_fault": 0, "errors_after_recovery": 0}
+    caused: dict[int, list[float]] = {i: [] for i in range(len(faults_))}
+    for failure in run.failures:
+        ended, started = failure["t"], failure.get("start", failure["t"])
+        index = max((i for i, f in enumerate(faults_) if f["t"] <= ended), default=None)
+        if index is None:
+            figures["errors_before_fault"] += 1
+        elif started <= faults_[index]["t"] + RECOVERY_LIMIT_S:
+            caused[index].append(ended - faults_[index]["t"])
+        else:
+            figures["errors_after_recovery"] += 1
+    for i, fault in enumerate(faults_):
         kind = fault["kind"]
-        figures[f"{kind}_errors"] = len(window)
-        figures[f"{kind}_recovery_s"] = round(recovery, 2)
+        figures[f"{kind}_errors"] = len(caused[i])
+        figures[f"{kind}_recovery_s"] = round(max(caused[i], default=0.0), 2)
         if kind == "kill":
             figures["worker_kills"] = 1
             figures["worker_respawn_s"] = round(fault["respawn_s"], 2)
         else:
             figures["pg_restarts"] = 1
             figures["pg_restart_s"] = round(fault["took_s"], 2)
-    figures["errors_after_recovery"] = late + figures["errors_before_fault"]
-    figures["recovered"] = int(late == 0 and all(f.get("respawn_s", 0) >= 0 for f in run.faults))
+    respawned = all(f.get("respawn_s", 0) >= 0 for f in faults_)
+    figures["recovered"] = int(figures["errors_after_recovery"] == 0 and respawned)
     return figures
 
 
@@ -583,6 +599,8 @@ def run_backend(options: Options, backend: str) -> dict:
                 runs.append(("fault", run))
         for kind, run in runs:
             for key, value in run.stats.items():
+                figures[f"{kind}_{key}"] = value
+            for key, value in failure_kinds(run.failures).items():
                 figures[f"{kind}_{key}"] = value
             if kind in ("mixed", "fault"):
                 acks = options.workdir / f"{run.name}-acks.jsonl"
