@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.conftest import load_reference_data
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -138,20 +140,6 @@ def format_violations(violations: list[dict]) -> str:
             summary = " ".join((node["summary"] or "").split())
             lines.append(f"    {node['target']}\n        {summary}")
     return "\n".join(lines)
-
-
-def load_reference_data() -> None:
-    """What the data migrations load: obce and code lists (both loaders are idempotent)."""
-    from django.core.cache import cache
-
-    from catalog.loading import load_codelists
-    from directory.search import reset_thesaurus
-    from territory.loading import load_municipalities
-
-    load_municipalities()
-    load_codelists()
-    reset_thesaurus()  # the search keeps the thesaurus in memory; ids change after a flush
-    cache.clear()  # the portal caches each territory's obce
 
 
 @pytest.fixture
