@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_load_codelists'),
-        ('directory', '0004_room_reported_at'),
+        ("catalog", "0002_load_codelists"),
+        ("directory", "0004_room_reported_at"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='service',
-            index=models.Index(fields=['status', 'id'], name='directory_s_status_8a61a4_idx'),
+            model_name="service",
+            index=models.Index(fields=["status", "id"], name="directory_s_status_8a61a4_idx"),
         ),
     ]

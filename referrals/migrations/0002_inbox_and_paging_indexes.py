@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0001_initial'),
+        ("referrals", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['user', '-created_at'], name='referrals_n_user_id_cfaf68_idx'),
+            model_name="notification",
+            index=models.Index(
+                fields=["user", "-created_at"], name="referrals_n_user_id_cfaf68_idx"
+            ),
         ),
     ]
