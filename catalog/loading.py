@@ -269,4 +269,7 @@ def load_codelists(apps=None, data_dir: Path | str | None = None) -> dict[str, i
                 obj = _upsert(model, entry)
                 if spec.key == "life_situations":
                     _sync_situation(apps, obj, entry)
+    from catalog.codes import reset_code_lists
+
+    reset_code_lists()  # bulk upserts send no signals of the real models
     return {key: len(entries) for key, entries in lists.items()}

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -163,19 +164,65 @@ class ServiceQuerySet(models.QuerySet):
         )
         return self.filter(own | coordinated).distinct()
 
+    # Set by for_cards(): attach code-list entries when the rows are fetched.
+    _with_code_lists = False
+
     def for_cards(self) -> ServiceQuerySet:
-        """Everything a result card shows, in a fixed number of queries."""
-        return self.select_related(
+        """Everything a result card shows, in a fixed number of queries.
+
+        Forms, target and age groups come from the in-memory code lists (catalog.codes)
+        joined through their link tables, instead of three prefetches that build a model
+        object and a related manager per service and entry: on a page of 20 cards that was
+        half the cost of loading them.
+        """
+        clone = self.select_related(
             "organization", "service_type", "latest_capacity"
         ).prefetch_related(
-            "forms",
-            "target_groups",
-            "age_groups",
             models.Prefetch(
                 "locations",
                 queryset=Location.objects.select_related("municipality"),
             ),
         )
+        clone._with_code_lists = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_code_lists = self._with_code_lists
+        return clone
+
+    def _fetch_all(self) -> None:
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._with_code_lists and self._iterable_class is ModelIterable:
+            attach_code_lists(self._result_cache)
+
+
+def attach_code_lists(services: list[Service]) -> None:
+    """Give each service its forms, target and age groups (the `listed_*` properties)."""
+    from catalog.codes import code_lists
+
+    if not services:
+        return
+    codes = code_lists()
+    by_id = {service.pk: service for service in services}
+    for service in services:
+        service._listed = {"forms": [], "target_groups": [], "age_groups": []}
+    links = (
+        ("forms", Service.forms.through, "provisionform_id", ProvisionForm),
+        ("target_groups", Service.target_groups.through, "targetgroup_id", TargetGroup),
+        ("age_groups", Service.age_groups.through, "agegroup_id", AgeGroup),
+    )
+    for name, through, column, model in links:
+        entries, position = codes.by_id[model], codes.position[model]
+        rows = through.objects.filter(service_id__in=list(by_id)).values_list("service_id", column)
+        for service_id, entry_id in rows:
+            entry = entries.get(entry_id)
+            if entry is None:  # added since the snapshot was read: read it as it is now
+                entry = model.objects.get(pk=entry_id)
+            by_id[service_id]._listed[name].append(entry)
+        for service in services:
+            service._listed[name].sort(key=lambda e: position.get(e.pk, len(position)))
 
 
 class Service(models.Model):
@@ -261,7 +308,23 @@ class Service(models.Model):
 
     @property
     def is_field_service(self) -> bool:
-        return any(form.is_field for form in self.forms.all())
+        return any(form.is_field for form in self.listed_forms)
+
+    # Forms and groups as attached by ServiceQuerySet.for_cards, or read from the relation.
+    @property
+    def listed_forms(self) -> list:
+        listed = getattr(self, "_listed", None)
+        return listed["forms"] if listed is not None else list(self.forms.all())
+
+    @property
+    def listed_target_groups(self) -> list:
+        listed = getattr(self, "_listed", None)
+        return listed["target_groups"] if listed is not None else list(self.target_groups.all())
+
+    @property
+    def listed_age_groups(self) -> list:
+        listed = getattr(self, "_listed", None)
+        return listed["age_groups"] if listed is not None else list(self.age_groups.all())
 
 
 class ServiceAtLocation(models.Model):

@@ -20,7 +20,8 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from catalog.models import LifeSituation, ServiceType
+from catalog.codes import code_lists
+from catalog.models import AgeGroup, LifeSituation, ProvisionForm, ServiceType, TargetGroup
 from directory.models import Service, ServiceAtLocation, ServiceCoverage
 from spojka.text import query_terms
 from territory.models import Municipality, distance_km
@@ -100,6 +101,12 @@ class Thesaurus:
             }
             for phrase in [situation.name, situation.question, *situation.keyword_phrases()]:
                 self._add(phrase, weights, situation.id)
+        # A phrase matches only when its first word does: index phrases by those terms, so
+        # that a query looks at a handful of phrases instead of all of them.
+        self._by_first_term: dict[str, list[int]] = {}
+        for index, phrase in enumerate(self.phrases):
+            for term in phrase.words[0]:
+                self._by_first_term.setdefault(term, []).append(index)
 
     def _add(self, text: str, weights: dict[int, float], situation_id: int | None) -> None:
         words = tuple(frozenset(alts) for alts in query_terms(text))
@@ -113,9 +120,11 @@ class Thesaurus:
             return {}, []
         type_scores: dict[int, float] = {}
         situation_scores: dict[int, float] = {}
-        for phrase in self.phrases:
-            matched = sum(1 for word in phrase.words if any(word & q for q in query))
-            if matched < len(phrase.words):
+        candidates = sorted(
+            {i for alts in query for term in alts for i in self._by_first_term.get(term, ())}
+        )
+        for phrase in (self.phrases[i] for i in candidates):
+            if not all(any(word & q for q in query) for word in phrase.words):
                 continue
             # A phrase covering more of the query is more specific.
             strength = min(1.0, 0.6 + 0.4 * len(phrase.words) / len(query))
@@ -150,23 +159,44 @@ def reset_thesaurus() -> None:
 
 
 def stale_cutoff():
-    return timezone.now() - timedelta(days=settings.SPOJKA_CAPACITY_STALE_DAYS)
+    """Capacity reported before this is "neověřeno". Whole minutes: the conditions of one
+    search then agree, and repeated searches send the database the same statement."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    return now - timedelta(days=settings.SPOJKA_CAPACITY_STALE_DAYS)
+
+
+def _code_id(model, code: str) -> int | None:
+    """Id of a code-list entry from the in-memory snapshot (None when not there)."""
+    for entry in code_lists().by_id[model].values():
+        if entry.code == code:
+            return entry.pk
+    return None
 
 
 def filtered_services(territory, filters: SearchFilters) -> QuerySet[Service]:
+    """The territory's public services that pass the filters.
+
+    Codes are turned into ids from the in-memory code lists, so that the database filters
+    on the service's own columns and link tables instead of joining the code lists.
+    """
     qs = Service.objects.public()
     if territory is not None and territory.kind != "national":
         qs = qs.in_territory(territory)
     if filters.situation:
         qs = qs.filter(service_type__life_situations__slug=filters.situation)
-    if filters.service_type:
-        qs = qs.filter(service_type__code=filters.service_type)
-    if filters.target_group:
-        qs = qs.filter(target_groups__code=filters.target_group)
-    if filters.age_group:
-        qs = qs.filter(age_groups__code=filters.age_group)
-    if filters.form:
-        qs = qs.filter(forms__code=filters.form)
+    for value, model, field_name in (
+        (filters.service_type, ServiceType, "service_type"),
+        (filters.target_group, TargetGroup, "target_groups"),
+        (filters.age_group, AgeGroup, "age_groups"),
+        (filters.form, ProvisionForm, "forms"),
+    ):
+        if not value:
+            continue
+        entry_id = _code_id(model, value)
+        if entry_id is None:  # unknown to the snapshot: let the database decide
+            qs = qs.filter(**{f"{field_name}__code": value})
+        else:
+            qs = qs.filter(**{field_name: entry_id})
     if filters.free_places:
         qs = qs.filter(room_reported_at__gte=stale_cutoff())
     return qs
@@ -370,7 +400,9 @@ def search_services(
         municipality = Municipality.objects.filter(code=filters.municipality).first()
 
     if not terms:
-        return _browse(base, municipality, page, page_size, situations)
+        return _browse(
+            base, municipality, page, page_size, situations, all_have_room=filters.free_places
+        )
 
     restricted = territory is not None and territory.kind != "national"
     filtered = filters != SearchFilters(municipality=filters.municipality)
@@ -449,11 +481,11 @@ def rank_services(
         "id", "service_type_id", "room_reported_at", "search_title", "search_document"
     )
     covered, by_area, distances = _place_facts(ids, municipality)
+    padded = [tuple(f" {term} " for term in alternatives) for alternatives in terms]
     scored = []
     for sid, type_id, room_at, title, document in rows:
         # bm25 favours one rare word; how many of the query's words a service has counts too.
-        coverage = _coverage(terms, title, document)
-        text = 0.5 * texts.get(sid, 0.0) + 0.5 * coverage
+        text = 0.5 * texts.get(sid, 0.0) + 0.5 * _word_share(padded, title, document)
         relevance = 0.5 * text + 0.5 * type_weights.get(type_id, 0.0)
         has_room = room_at is not None and room_at >= cutoff
         score = relevance + 0.08 * has_room
@@ -491,15 +523,18 @@ def rank_service_ids(
     ).order
 
 
-def _coverage(terms: list[tuple[str, ...]], title: str, document: str) -> float:
-    """Share of query words found in the document; in the title they count a bit more."""
-    title_terms = set(title.split())
-    body_terms = set(document.split())
+def _word_share(terms: list[tuple[str, ...]], title: str, document: str) -> float:
+    """Share of the query's words found in the document; in the title they count a bit more.
+
+    `terms` are padded with spaces (see rank_services) and so is the text here: a
+    substring test finds whole words without splitting a thousand-word document into a set.
+    """
+    title, document = f" {title} ", f" {document} "
     found = 0.0
     for alternatives in terms:
-        if any(term in title_terms for term in alternatives):
+        if any(term in title for term in alternatives):
             found += 1.0
-        elif any(term in body_terms for term in alternatives):
+        elif any(term in document for term in alternatives):
             found += 0.8
     return found / len(terms)
 
@@ -535,7 +570,9 @@ def _place_facts(ids: list, municipality: Municipality | None) -> tuple[set, set
     return covered, by_area, distances
 
 
-def _browse(base, municipality, page, page_size, situations) -> SearchPage:
+def _browse(
+    base, municipality, page, page_size, situations, *, all_have_room: bool = False
+) -> SearchPage:
     """No query words: services serving the obec first, then those with verified free
     places, then by name.
 
@@ -545,6 +582,9 @@ def _browse(base, municipality, page, page_size, situations) -> SearchPage:
     """
     cutoff = stale_cutoff()
     room = Q(room_reported_at__gte=cutoff)
+    if all_have_room:
+        # "Free places now" is a filter already: no segments without room to count.
+        room = Q()
     if municipality is not None:
         covering = Q(
             id__in=ServiceCoverage.objects.filter(municipality=municipality).values("service_id")
@@ -556,8 +596,13 @@ def _browse(base, municipality, page, page_size, situations) -> SearchPage:
     # Count the small segments and derive the big ones from two indexed counts, instead of
     # counting "does not serve the obec" over the whole directory.
     total = base.count()
-    with_room = base.filter(room).count()
-    if municipality is not None:
+    with_room = total if all_have_room else base.filter(room).count()
+    if all_have_room and municipality is not None:
+        covering_room = segments[0].count()
+        counts = [covering_room, 0, total - covering_room, 0]
+    elif all_have_room:
+        counts = [total, 0]
+    elif municipality is not None:
         covering_room = segments[0].count()
         covering_other = segments[1].count()
         counts = [

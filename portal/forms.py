@@ -12,12 +12,11 @@ import unicodedata
 from dataclasses import dataclass
 
 from django import forms
-from django.core.cache import cache
 from django.http import QueryDict
 from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import AgeGroup, LifeSituation, ProvisionForm, ServiceType, TargetGroup
+from catalog.codes import code_lists
 from directory.search import SearchFilters
 
 # Czech alphabetical order: č after c, ř after r, š after s, ž after z, "ch" after h;
@@ -74,15 +73,20 @@ def resolve_municipality(
     return cached[1].get(wanted) or cached[1].get("~" + wanted, [])
 
 
-def territory_municipality_choices(territory) -> list[tuple[int, str]]:
-    """(code, label) of the territory's obce in Czech order; namesakes get their okres.
+_choices_memo: dict[tuple, tuple[float, list[tuple[int, str]], dict[int, str]]] = {}
 
-    Cached for a few minutes: a national territory has 6,258 obce, and the set changes only
-    when a coordinator edits the territory.
+
+def _territory_municipalities(territory) -> tuple[list[tuple[int, str]], dict[int, str]]:
+    """(choices, code → label) of the territory's obce, kept per process for a few minutes.
+
+    A national territory has 6,258 obce and the set changes only when a coordinator edits
+    the territory. Kept in this process's memory rather than in Django's cache: reading
+    6,258 pairs back from a cache (unpickling them) cost a few milliseconds per search.
     """
-    key = f"portal:obce:{territory.pk}:{get_language()}"
-    choices = cache.get(key)
-    if choices is None:
+    key = (territory.pk, get_language())
+    now = time.monotonic()
+    memo = _choices_memo.get(key)
+    if memo is None or now - memo[0] > MUNICIPALITY_CACHE_SECONDS:
         rows = list(territory.municipalities.values_list("code", "name", "district__name"))
         duplicated = _duplicates([name for _code, name, _district in rows])
         choices = [
@@ -90,8 +94,20 @@ def territory_municipality_choices(territory) -> list[tuple[int, str]]:
             for code, name, district in rows
         ]
         choices.sort(key=lambda choice: czech_sort_key(choice[1]))
-        cache.set(key, choices, MUNICIPALITY_CACHE_SECONDS)
-    return choices
+        memo = (now, choices, dict(choices))
+        _choices_memo[key] = memo
+    return memo[1], memo[2]
+
+
+def territory_municipality_choices(territory) -> list[tuple[int, str]]:
+    """(code, label) of the territory's obce in Czech order; namesakes get their okres."""
+    return _territory_municipalities(territory)[0]
+
+
+def reset_municipality_choices() -> None:
+    """Forget the kept lists of obce (tests that change a territory's obce)."""
+    _choices_memo.clear()
+    _name_index.clear()
 
 
 def _label(name: str, district: str) -> str:
@@ -159,23 +175,20 @@ class SearchForm(forms.Form):
         super().__init__(data)
         self.territory = territory
         any_choice = ("", _("– všechny –"))
-        self.situations = list(LifeSituation.objects.all())
-        self.service_types = list(ServiceType.objects.all())
+        codes = code_lists()
+        self.situations = codes.situations
+        self.service_types = codes.service_types
         self.fields["situace"].choices = [any_choice] + [(s.slug, s.label) for s in self.situations]
         self.fields["druh"].choices = [any_choice] + [
             (t.code, f"{t.label} ({t.paragraph_label})" if t.paragraph else t.label)
             for t in self.service_types
         ]
         self.fields["skupina"].choices = [any_choice] + [
-            (g.code, g.label) for g in TargetGroup.objects.all()
+            (g.code, g.label) for g in codes.target_groups
         ]
-        self.fields["vek"].choices = [any_choice] + [
-            (g.code, g.label) for g in AgeGroup.objects.all()
-        ]
-        self.fields["forma"].choices = [any_choice] + [
-            (f.code, f.label) for f in ProvisionForm.objects.all()
-        ]
-        self.municipality_choices = territory_municipality_choices(territory)
+        self.fields["vek"].choices = [any_choice] + [(g.code, g.label) for g in codes.age_groups]
+        self.fields["forma"].choices = [any_choice] + [(f.code, f.label) for f in codes.forms]
+        self.municipality_choices, self.municipality_labels = _territory_municipalities(territory)
         self.municipality_typed = len(self.municipality_choices) > MUNICIPALITY_SELECT_LIMIT
         self.namesakes: list[tuple[int, str]] = []
 
@@ -190,7 +203,7 @@ class SearchForm(forms.Form):
         raw = (self.cleaned_data.get("obec") or "").strip()
         if not raw:
             return None
-        labels = dict(self.municipality_choices)
+        labels = self.municipality_labels
         if raw.isdigit():
             if int(raw) in labels:
                 return int(raw)
@@ -238,7 +251,7 @@ class SearchForm(forms.Form):
 
     def municipality_label(self) -> str:
         code = self.valid_data.get("obec")
-        return dict(self.municipality_choices).get(code, "") if code else ""
+        return self.municipality_labels.get(code, "") if code else ""
 
     def active_filters(self, base_url: str) -> list[ActiveFilter]:
         """The filters in use, each with a link that removes it and keeps the others."""

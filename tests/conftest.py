@@ -14,6 +14,7 @@ def load_reference_data() -> None:
     """What the data migrations load: obce and code lists (both loaders are idempotent)."""
     from django.core.cache import cache
 
+    from catalog.codes import reset_code_lists
     from catalog.loading import load_codelists
     from directory.search import reset_thesaurus
     from territory.loading import load_municipalities
@@ -22,6 +23,20 @@ def load_reference_data() -> None:
     load_codelists()
     reset_thesaurus()  # the search keeps the thesaurus in memory; ids change after a flush
     cache.clear()  # the portal caches each territory's obce
+    reset_code_lists()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_code_lists():
+    """A test's rolled-back code-list changes must not stay in the in-memory snapshot."""
+    from catalog.codes import reset_code_lists
+    from portal.forms import reset_municipality_choices
+
+    reset_code_lists()
+    reset_municipality_choices()
+    yield
+    reset_code_lists()
+    reset_municipality_choices()
 
 
 def _is_transactional(item) -> bool:

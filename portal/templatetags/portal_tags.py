@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter, naturaltime
+from django.forms import BoundField
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
@@ -70,6 +71,29 @@ def language_names(codes: str) -> str:
         except KeyError:
             names.append(code)
     return ", ".join(names)
+
+
+@register.simple_tag
+def choice_select(field: BoundField) -> str:
+    """The `<select>` of a search filter, built in Python: Django's widget renders every
+    `<option>` through a template, which cost the search page milliseconds per request."""
+    selected = str(field.value() or "")
+    invalid = (
+        format_html(' aria-invalid="true" aria-describedby="{}-error"', field.auto_id)
+        if field.errors
+        else ""
+    )
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, " selected" if str(value) == selected else "", label)
+            for value, label in field.field.choices
+        ),
+    )
+    return format_html(
+        '<select name="{}" id="{}"{}>{}</select>', field.html_name, field.auto_id, invalid, options
+    )
 
 
 @register.simple_tag
