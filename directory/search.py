@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from catalog.codes import code_lists
@@ -593,18 +593,27 @@ def _browse(
     else:
         parts = [room, ~room]
     segments = [base.filter(part).order_by("name", "id") for part in parts]
-    # Count the small segments and derive the big ones from two indexed counts, instead of
-    # counting "does not serve the obec" over the whole directory.
-    total = base.count()
-    with_room = total if all_have_room else base.filter(room).count()
+    # Count in two passes, each counting with and without room at once: all services, and
+    # those serving the obec. The other segments follow by subtraction, instead of counting
+    # "does not serve the obec" over the whole directory.
+    if all_have_room:
+        total, with_room = base.count(), None
+    else:
+        both = base.aggregate(total=Count("id"), with_room=Count("id", filter=room))
+        total, with_room = both["total"], both["with_room"]
+    if municipality is not None:
+        near = base.filter(covering)
+        if all_have_room:
+            covering_room, covering_other = near.count(), 0
+        else:
+            both = near.aggregate(total=Count("id"), with_room=Count("id", filter=room))
+            covering_room = both["with_room"]
+            covering_other = both["total"] - covering_room
     if all_have_room and municipality is not None:
-        covering_room = segments[0].count()
         counts = [covering_room, 0, total - covering_room, 0]
     elif all_have_room:
         counts = [total, 0]
     elif municipality is not None:
-        covering_room = segments[0].count()
-        covering_other = segments[1].count()
         counts = [
             covering_room,
             covering_other,

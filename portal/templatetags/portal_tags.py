@@ -104,3 +104,23 @@ def municipality_options(choices: list[tuple[int, str]], selected: int | None = 
         '<option value="{}"{}>{}</option>',
         ((code, " selected" if code == selected else "", label) for code, label in choices),
     )
+
+
+@register.simple_tag(takes_context=True)
+def service_card(context, hit) -> str:
+    """A result card (portal.cards.render_card) in the page's territory."""
+    from portal.cards import render_card
+
+    return render_card(
+        hit,
+        territory_slug=context["territory"].slug,
+        municipality_label=context.get("municipality_label") or "",
+    )
+
+
+@register.simple_tag
+def capacity_box(report, compact: bool = False) -> str:
+    """Free places and waiting list of a service (portal.cards.render_capacity)."""
+    from portal.cards import render_capacity
+
+    return render_capacity(report, compact=compact)
