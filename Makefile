@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test bench lint assets venv dev-venv browser clean messages guides
+.PHONY: demo test bench load lint assets venv dev-venv browser clean messages guides
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,8 +58,15 @@ test: dev-venv assets browser lint
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	$(VENV)/bin/pytest
 
+# Every benchmark, in this order: search, hsds, referrals, mpsv, monitoring, load (the load
+# and fault test last, 8-12 min); figures into bench/results.json, see bench/README.md and
+# docs/performance.md. One part: .venv/bin/python bench/run.py --only PART.
 bench: dev-venv assets
 	$(PY) bench/run.py
+
+# The load and fault test alone (locust against gunicorn on SQLite and PostgreSQL).
+load: dev-venv assets
+	$(PY) bench/run.py --only load
 
 messages: dev-venv
 	$(PY) manage.py makemessages -l cs -l en --no-location --ignore=.venv --ignore=node_modules --ignore=var

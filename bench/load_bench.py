@@ -23,12 +23,14 @@ named numbers, for the aggregation to merge into bench/results.json. Keys (all p
   `…_lost` (must be 0);
 - `load_<db>_services`, `load_<db>_organizations`: the scale; `load_users`,
   `load_duration_s`, `load_gunicorn_workers`, `load_gunicorn_threads`, `load_cpus`,
-  `load_avg_1m`, `load_total_s`;
+  `load_loadavg_1m` (the highest 1-minute load average at the start and the end of the
+  load test, its own locust and gunicorn included), `load_total_s`;
 - totals: `load_errors` (errors of the plain load runs, must be 0), `load_acknowledged`,
   `load_lost` (must be 0), `load_fault_errors_after_recovery` (must be 0).
 
 `workdir` is the benchmark's work directory (bench/work); the load test keeps its own files
-(databases, logs, locust statistics) in `<workdir>/load/`.
+(databases, logs, locust statistics) in `<workdir>/load/`. Without Debian's PostgreSQL
+server binaries the PostgreSQL runs are left out with a message (no `load_pg_*` figures).
 """
 
 from __future__ import annotations
@@ -44,15 +46,31 @@ def run_load_bench(workdir: Path | str | None = None, **options) -> dict[str, fl
     (e.g. `backends=("sqlite",)`, `duration=30`, `faults=False`)."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    from loadtest.pgcluster import ClusterError, pg_bin
     from loadtest.run_load import Options, run_all, summary
 
     base = Path(workdir) if workdir is not None else ROOT / "bench" / "work"
-    results = run_all(Options(workdir=(base / "load").resolve(), **options))
+    chosen = Options(workdir=(base / "load").resolve(), **options)
+    if "postgresql" in chosen.backends:
+        try:
+            pg_bin()
+        except ClusterError as exc:
+            # A machine without PostgreSQL still gets the SQLite figures.
+            print(f"  PostgreSQL runs skipped: {exc}", flush=True)
+            chosen.backends = tuple(b for b in chosen.backends if b != "postgresql")
+    if not chosen.backends:
+        raise RuntimeError("no database left to run the load test on")
+    results = run_all(chosen)
     print(summary(results), flush=True)
     return results
 
 
 if __name__ == "__main__":
     import json
+    import signal
 
+    def _stop(signum, frame) -> None:
+        raise KeyboardInterrupt  # the same clean-up as Ctrl+C: gunicorn, locust, PostgreSQL
+
+    signal.signal(signal.SIGTERM, _stop)
     print(json.dumps(run_load_bench(), indent=2))

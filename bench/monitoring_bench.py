@@ -13,20 +13,26 @@ support and 50,000 participants, and the XLSX export of the 50,000 participant c
    referrals, events with registrations, community meetings with attendance, leaders and
    supported services, so that every source has rows to count. The data is kept and
    reused while the migrations and this generator stay the same (a fingerprint).
+   Without `BENCH_PG_URL`, PostgreSQL is a private cluster of Debian's server binaries
+   (`loadtest/pgcluster.py`: data in `WORKDIR/monitoring-pgdata`, kept between runs, a free
+   loopback port, stopped at the end), apart from the load test's so that the two never
+   stop each other's server.
 2. Times `monitoring.indicators.compute_project` (all indicators of the project, per
    period and partner, as the dashboard and the API compute them): one warm-up, then the
-   median of 3 runs → `indicators_s` (SQLite) and `indicators_pg_s` (PostgreSQL; None
-   without `BENCH_PG_URL`).
+   median of 3 runs → `indicators_s` (SQLite) and `indicators_pg_s` (PostgreSQL; None,
+   with a message, when neither `BENCH_PG_URL` nor PostgreSQL's binaries are there).
 3. Times `manage.py export_participants … --output cards.xlsx` in the SQLite child (the
    command with its progress bar, which goes to this process's stderr)
    → `participants_xlsx_s`.
 
 Targets: ≤ 2 s for the indicators on both databases, ≤ 30 s for the export. Figures, not
-assertions. Standalone: `python bench/monitoring_bench.py [WORKDIR]`.
+assertions. When the PostgreSQL part fails after SQLite was measured, `PartialFailure`
+carries the SQLite figures. Standalone: `python bench/monitoring_bench.py [WORKDIR]`.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -43,13 +49,35 @@ REGISTRATION_NUMBER = "CZ.03.02.01/00/22_008/9999999"
 TARGET_INDICATORS_S = 2.0
 TARGET_XLSX_S = 30.0
 META_TABLE = "bench_monitoring_meta"
+PG_DATABASE = "spojka_monitoring_bench"
+
+
+class PartialFailure(RuntimeError):
+    """A later step failed; `figures` holds what was measured before it."""
+
+    def __init__(self, message: str, figures: dict[str, float | None]):
+        super().__init__(message)
+        self.figures = figures
+
+
+def _generator_source() -> str:
+    """The source of the data generator alone: editing the timing or the orchestration
+    below does not throw away a million generated rows."""
+    source = Path(__file__).read_text(encoding="utf-8")
+    wanted = {"_generate", "_drop_bench_project"}
+    return "".join(
+        ast.get_source_segment(source, node) or ""
+        for node in ast.parse(source).body
+        if isinstance(node, ast.FunctionDef) and node.name in wanted
+    )
 
 
 def fingerprint() -> str:
-    digest = hashlib.sha256(f"{PARTICIPANTS}:{ACTIVITIES}".encode())
-    for path in [*sorted(ROOT.glob("*/migrations/*.py")), Path(__file__)]:
+    digest = hashlib.sha256(f"{PARTICIPANTS}:{ACTIVITIES}:{REGISTRATION_NUMBER}".encode())
+    for path in sorted(ROOT.glob("*/migrations/*.py")):
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
+    digest.update(_generator_source().encode())
     return digest.hexdigest()[:16]
 
 
@@ -62,6 +90,7 @@ def _env(database_url: str) -> dict[str, str]:
             "SPOJKA_ENV": "development",
             "SPOJKA_DEBUG": "0",
             "DATABASE_CONN_MAX_AGE": "0",
+            "LOG_LEVEL": "WARNING",  # no INFO lines of the apps' start between the figures
             "PYTHONPATH": str(ROOT),
         }
     )
@@ -73,24 +102,53 @@ def _child(database_url: str, workdir: Path, *, export: bool, say=print) -> dict
     command = [sys.executable, str(Path(__file__).resolve()), "--child", str(workdir)]
     if export:
         command.append("--export")
-    done = subprocess.run(
-        command,
-        cwd=ROOT,
-        env=_env(database_url),
-        stdout=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
-    lines = [line for line in done.stdout.splitlines() if line.strip()]
-    for line in lines[:-1]:
-        say(line)
-    if done.returncode != 0 or not lines:
-        raise RuntimeError(f"monitoring benchmark child failed ({done.returncode})")
-    return json.loads(lines[-1])
+    answer = None
+    # Read as it comes, so that its progress lines keep their place beside the export's
+    # progress bar (the child's stderr, passed through).
+    with subprocess.Popen(
+        command, cwd=ROOT, env=_env(database_url), stdout=subprocess.PIPE, text=True
+    ) as process:
+        for line in process.stdout:
+            line = line.rstrip()
+            if line.startswith("{"):
+                answer = line
+            elif line.strip():
+                say(line)
+        returncode = process.wait()
+    if returncode != 0 or answer is None:
+        raise RuntimeError(f"monitoring benchmark child failed ({returncode})")
+    return json.loads(answer)
 
 
-def run_monitoring_bench(workdir, say=print) -> dict[str, float | None]:
-    workdir = Path(workdir)
+def _on_private_pg(workdir: Path, say) -> float | None:
+    """`indicators_s` on a PostgreSQL cluster of our own; None when PostgreSQL is not
+    installed."""
+    if str(ROOT) not in sys.path:  # run as a script, `loadtest` is not importable otherwise
+        sys.path.insert(0, str(ROOT))
+    from loadtest.pgcluster import Cluster, ClusterError, pg_bin
+
+    try:
+        pg_bin()
+    except ClusterError as exc:
+        say(f"  indicators_pg_s skipped: {exc}; or set BENCH_PG_URL to a server of yours.")
+        return None
+    cluster = Cluster(workdir / "monitoring-pgdata")
+    try:
+        cluster.start()
+        say(
+            f"Monitoring benchmark on PostgreSQL (own cluster on 127.0.0.1:{cluster.port}, "
+            f"{cluster.directory.name}) …"
+        )
+        if not cluster.exists(PG_DATABASE):
+            cluster.psql(f'CREATE DATABASE "{PG_DATABASE}"')
+        return _child(cluster.url(PG_DATABASE), workdir, export=False, say=say)["indicators_s"]
+    finally:
+        cluster.stop()
+
+
+def run_monitoring_bench(workdir: Path | str, say=print) -> dict[str, float | None]:
+    """Measure on SQLite, then on PostgreSQL; the figures of the module docstring."""
+    workdir = Path(workdir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     db = workdir / "monitoring-bench.sqlite3"
     say(
@@ -104,11 +162,15 @@ def run_monitoring_bench(workdir, say=print) -> dict[str, float | None]:
         "participants_xlsx_s": sqlite["participants_xlsx_s"],
     }
     pg_url = os.environ.get("BENCH_PG_URL")
-    if pg_url:
-        say("Monitoring benchmark on PostgreSQL (BENCH_PG_URL) …")
-        figures["indicators_pg_s"] = _child(pg_url, workdir, export=False, say=say)["indicators_s"]
-    else:
-        say("  BENCH_PG_URL is not set: indicators_pg_s skipped.")
+    try:
+        if pg_url:
+            say("Monitoring benchmark on PostgreSQL (BENCH_PG_URL) …")
+            pg = _child(pg_url, workdir, export=False, say=say)
+            figures["indicators_pg_s"] = pg["indicators_s"]
+        else:
+            figures["indicators_pg_s"] = _on_private_pg(workdir, say)
+    except Exception as exc:  # keep the SQLite figures for the caller
+        raise PartialFailure(f"PostgreSQL part: {exc}", figures) from exc
 
     def verdict(value, target):
         return "–" if value is None else ("meets" if value <= target else "MISSES")

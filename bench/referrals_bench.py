@@ -11,7 +11,7 @@ organisation and requests, interleaved with the floor page of the same run:
 
 - `inbox`: /prace/ (notifications, open referrals sent and received, counts by status);
 - `referral`: /prace/predani/<id>/ of referrals the worker may see, sent and received;
-- the same two pages with `accounts.audit.record`/`record_list` replaced by no-ops: the
+- the same two pages with `accounts.audit.record`/`record_list`/`record_many` as no-ops: the
   difference of the medians is the cost of audit logging per request.
 
 Targets (issue 4): inbox and referral p95 ≤ 50 ms; audit overhead ≤ 2 ms.
@@ -180,20 +180,21 @@ def reset_state(*, sessions: bool = True) -> None:
 
 
 class _NoAudit:
-    """accounts.audit.record/record_list as no-ops while a request runs."""
+    """accounts.audit.record/record_list/record_many as no-ops while a request runs."""
 
     def __init__(self) -> None:
         from accounts import audit
 
         self.audit = audit
-        self.saved = (audit.record, audit.record_list)
+        self.saved = (audit.record, audit.record_list, audit.record_many)
 
     def __enter__(self):
         self.audit.record = lambda **kwargs: None
         self.audit.record_list = lambda **kwargs: None
+        self.audit.record_many = lambda **kwargs: []
 
     def __exit__(self, *exc) -> None:
-        self.audit.record, self.audit.record_list = self.saved
+        self.audit.record, self.audit.record_list, self.audit.record_many = self.saved
 
 
 class PageRunner:
@@ -351,7 +352,9 @@ CUMULATIVE = [
     ("referral page (_detail)", "referrals/views_referrals.py", "_detail"),
     ("get_referral (scoped fetch)", "referrals/views_common.py", "get_referral"),
     ("audit.record (one entry)", "accounts/audit.py", "record"),
+    ("audit.record_many (one INSERT)", "accounts/audit.py", "record_many"),
     ("audit_list (entries of a list)", "referrals/views_common.py", "audit_list"),
+    ("_newest (open lists: ids, rows)", "referrals/views.py", "_newest"),
     ("status_counts", "referrals/views_common.py", "status_counts"),
     ("referral_rows (names by consent)", "referrals/views.py", "referral_rows"),
     ("_link_notifications", "referrals/views.py", "_link_notifications"),

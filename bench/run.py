@@ -11,7 +11,13 @@
    inbox and referral page, and the cost of audit logging per request, each interleaved
    with the floor page of the same run; then the MPSV registry import of a 7,000-service
    file in a child process (bench/mpsv_bench.py).
-4. Merges the figures into bench/results.json (a flat object of named numbers) and prints
+4. Times project monitoring (bench/monitoring_bench.py: every indicator of a project with
+   1,000,000 records of support on SQLite and PostgreSQL, the XLSX export of 50,000
+   participant cards), then the load and fault test (bench/load_bench.py: locust against
+   gunicorn on SQLite and PostgreSQL, a worker killed, PostgreSQL restarted). Both bring
+   their own data; PostgreSQL is a private cluster of Debian's binaries, skipped when they
+   are not installed.
+5. Merges the figures into bench/results.json (a flat object of named numbers) and prints
    them as a table.
 
 See bench/README.md for how to read the figures. Options: --help.
@@ -25,6 +31,7 @@ import contextlib
 import hashlib
 import json
 import os
+import signal
 import sqlite3
 import statistics
 import sys
@@ -93,6 +100,20 @@ def read_meta(db: Path) -> dict[str, str]:
             return dict(conn.execute(f"SELECT key, value FROM {META_TABLE}"))
     except sqlite3.Error:
         return {}
+
+
+def generation_lock(db: Path):
+    """An exclusive lock on `<db>.lock`, held while the database is checked and built;
+    close the returned file to release it."""
+    import fcntl
+
+    handle = open(f"{db}.lock", "w")  # noqa: SIM115 (closed by the caller)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        say(f"Waiting for another run that is building {db.name} …")
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
 
 
 def drop_database(db: Path) -> None:
@@ -471,6 +492,7 @@ def profile_kind(
 
 # ------------------------------------------------------------------------------- output
 def write_results(figures: dict[str, float]) -> dict[str, float]:
+    figures = numbers_only(figures)
     merged: dict[str, float] = {}
     if RESULTS.exists():
         try:
@@ -483,7 +505,18 @@ def write_results(figures: dict[str, float]) -> dict[str, float]:
     return merged
 
 
+def numbers_only(figures: dict) -> dict[str, float]:
+    """results.json is a flat object of named numbers: a part that could not measure a
+    figure (None) leaves it out rather than writing null."""
+    return {
+        k: v for k, v in figures.items() if isinstance(v, int | float) and not isinstance(v, bool)
+    }
+
+
 def print_table(figures: dict[str, float]) -> None:
+    figures = numbers_only(figures)
+    if not figures:
+        return
     width = max(len(k) for k in figures)
     say("")
     say(f"{'name':{width}}  value")
@@ -493,7 +526,10 @@ def print_table(figures: dict[str, float]) -> None:
         say(f"{key:{width}}  {shown}")
 
 
-SECTIONS = ("search", "hsds", "referrals", "mpsv")
+SECTIONS = ("search", "hsds", "referrals", "mpsv", "monitoring", "load")
+# Parts that bring their own data: a run of only these needs no generated directory
+# (the load test builds or reuses bench.sqlite3 itself, through `run.py --generate-only`).
+STANDALONE = ("mpsv", "monitoring", "load")
 
 
 def parse_args() -> argparse.Namespace:
@@ -518,6 +554,20 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--referrals", type=int, default=100_000, help="referrals to generate")
     parser.add_argument("--persons", type=int, default=10_000, help="persons to generate")
     parser.add_argument("--referral-seed", type=int, default=20_260_404)
+    parser.add_argument(
+        "--load-duration",
+        type=int,
+        default=None,
+        help="seconds of each locust run of the load part (default 60)",
+    )
+    parser.add_argument(
+        "--load-backends",
+        default=None,
+        help="databases of the load part, comma-separated: sqlite,postgresql (default both)",
+    )
+    parser.add_argument(
+        "--no-load-faults", action="store_true", help="load part without the run with faults"
+    )
     parser.add_argument(
         "--skip",
         action="append",
@@ -553,6 +603,12 @@ def parse_args() -> argparse.Namespace:
     args.sections = [
         s for s in SECTIONS if (not args.only or s in args.only) and s not in args.skip
     ]
+    if args.load_backends:
+        backends = {b.strip() for b in args.load_backends.split(",") if b.strip()}
+        if backends - {"sqlite", "postgresql"}:
+            parser.error(
+                f"--load-backends: unknown {', '.join(sorted(backends - {'sqlite', 'postgresql'}))}"
+            )
     return args
 
 
@@ -566,9 +622,10 @@ class Verdicts:
     def check(self, label: str, value: float, target: float, unit: str = "ms") -> bool:
         ok = value <= target
         self.missed += not ok
+        shown = f"{value:10,}" if isinstance(value, int) else f"{value:10,.2f}"
+        bound = "= 0" if target == 0 else f"≤ {target:g}"  # counts that must be zero
         self.lines.append(
-            f"  {label:34} {value:10,.2f} {unit:2}  target ≤ {target:g}  "
-            + ("meets" if ok else "MISSES")
+            f"  {label:34} {shown} {unit:2}  target {bound}  " + ("meets" if ok else "MISSES")
         )
         return ok
 
@@ -592,15 +649,22 @@ def main() -> int:
     os.environ["SPOJKA_REQUIRE_2FA"] = "0"
     sys.path.insert(0, str(ROOT))
 
+    # SIGTERM (make's or CI's timeout) unwinds like Ctrl+C, so that the gunicorn, locust
+    # and PostgreSQL processes of the load and monitoring parts are stopped, not orphaned.
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+
     started = time.perf_counter()
-    if args.sections == ["mpsv"] and not args.generate_only:
-        # The import brings its own data and databases: no directory needed.
+    if set(args.sections) <= set(STANDALONE) and not args.generate_only:
+        # These parts bring their own data and databases: no directory needed.
         figures: dict[str, float] = {"cpus": os.cpu_count() or 0}
         figures["load_avg_1m"] = round(os.getloadavg()[0], 2)
         verdicts = Verdicts()
-        failed = not mpsv_part(figures, verdicts)
+        failed = standalone_parts(args, figures, verdicts)
         return finish(args, figures, verdicts, started, failed)
     key = fingerprint(args)
+    # Two runs at once (`make load` beside a search run, say) must not both rebuild — or
+    # one drop what the other is building: the check and the generation hold a lock.
+    lock = generation_lock(db)
     meta = read_meta(db)
     cached = not args.regenerate and meta.get("fingerprint") == key
     if not cached:
@@ -626,6 +690,7 @@ def main() -> int:
     else:
         figures.update(generate(args, key))
         figures["generate_cached"] = 0
+    lock.close()  # releases the lock
     verify_sample()
     from bench.common import use_database
 
@@ -758,8 +823,30 @@ def main() -> int:
             "other processes were competing, the timings are inflated"
         )
 
-    failed = "mpsv" in args.sections and not mpsv_part(figures, verdicts)
+    failed = standalone_parts(args, figures, verdicts)
     return finish(args, figures, verdicts, started, failed)
+
+
+def _stop_on_sigterm(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def standalone_parts(args: argparse.Namespace, figures: dict[str, float], verdicts) -> bool:
+    """The parts with data of their own, in this order (load last: the longest and the one
+    that loads the machine itself); True when any of them failed."""
+    failed = False
+    if "mpsv" in args.sections:
+        failed |= not mpsv_part(figures, verdicts)
+    if "monitoring" in args.sections:
+        failed |= not monitoring_part(figures, verdicts)
+    if "load" in args.sections:
+        failed |= not load_part(args, figures, verdicts)
+    return failed
+
+
+def _note_load(figures: dict[str, float]) -> None:
+    """Keep `load_avg_1m` the highest load average sampled around the measured parts."""
+    figures["load_avg_1m"] = round(max(figures.get("load_avg_1m", 0.0), os.getloadavg()[0]), 2)
 
 
 def mpsv_part(figures: dict[str, float], verdicts: Verdicts) -> bool:
@@ -777,6 +864,89 @@ def mpsv_part(figures: dict[str, float], verdicts: Verdicts) -> bool:
         figures["mpsv_bench_s"] = round(time.perf_counter() - t0, 1)
     verdicts.check("mpsv_import_s", figures["mpsv_import_s"], TARGET_S, "s")
     verdicts.check("mpsv_import_rss_mb", figures["mpsv_import_rss_mb"], TARGET_RSS_MB, "MB")
+    return True
+
+
+# The module's own names (indicators_s, …) say nothing in a flat results.json: prefix them.
+MONITORING_NAMES = {
+    "indicators_s": "monitoring_indicators_s",
+    "indicators_pg_s": "monitoring_indicators_pg_s",
+    "participants_xlsx_s": "monitoring_participants_xlsx_s",
+}
+
+
+def monitoring_part(figures: dict[str, float], verdicts: Verdicts) -> bool:
+    """Project monitoring on SQLite and PostgreSQL (bench/monitoring_bench.py, child
+    processes with data of their own); False when it failed."""
+    from bench.monitoring_bench import (
+        TARGET_INDICATORS_S,
+        TARGET_XLSX_S,
+        PartialFailure,
+        run_monitoring_bench,
+    )
+
+    say("")
+    _note_load(figures)
+    t0 = time.perf_counter()
+    ok = True
+    try:
+        measured = run_monitoring_bench(WORK, say=say)
+    except PartialFailure as exc:  # SQLite measured, PostgreSQL failed: keep SQLite's
+        say(f"  monitoring benchmark FAILED: {exc}")
+        measured, ok = exc.figures, False
+    except Exception as exc:  # reported; the other parts' figures are kept
+        say(f"  monitoring benchmark FAILED: {exc}")
+        return False
+    finally:
+        figures["monitoring_bench_s"] = round(time.perf_counter() - t0, 1)
+    _note_load(figures)
+    for name, value in measured.items():
+        if value is not None:  # the PostgreSQL figure is None when it was skipped
+            figures[MONITORING_NAMES.get(name, f"monitoring_{name}")] = value
+    for name, target in (
+        ("monitoring_indicators_s", TARGET_INDICATORS_S),
+        ("monitoring_indicators_pg_s", TARGET_INDICATORS_S),
+        ("monitoring_participants_xlsx_s", TARGET_XLSX_S),
+    ):
+        if name in figures:
+            verdicts.check(name, figures[name], target, "s")
+    return ok
+
+
+def load_part(args: argparse.Namespace, figures: dict[str, float], verdicts: Verdicts) -> bool:
+    """The load and fault test (bench/load_bench.py: locust, gunicorn, PostgreSQL in
+    processes of their own); False when it could not run to the end."""
+    from bench.load_bench import run_load_bench
+
+    options: dict = {
+        "services": args.services,
+        "organizations": args.organizations,
+        "seed": args.seed,
+    }
+    if args.load_duration is not None:
+        options["duration"] = args.load_duration
+    if args.load_backends:
+        options["backends"] = tuple(filter(None, map(str.strip, args.load_backends.split(","))))
+    if args.no_load_faults:
+        options["faults"] = False
+    say("")
+    say("Load and fault test (locust against gunicorn; several minutes) …")
+    # Sampled before only: the load test's own locust and gunicorn keep both CPUs busy.
+    _note_load(figures)
+    t0 = time.perf_counter()
+    try:
+        measured = run_load_bench(WORK, **options)
+    except (Exception, SystemExit) as exc:  # run_load stops with SystemExit and a message
+        say(f"  load benchmark FAILED: {exc}")
+        return False
+    finally:
+        figures["load_bench_s"] = round(time.perf_counter() - t0, 1)
+    figures.update({k: v for k, v in measured.items() if v is not None})
+    # Correctness targets (nothing failed, nothing acknowledged lost): a miss is a MISSES
+    # line like any other target, not a failure of the benchmark itself.
+    for name in ("load_errors", "load_lost", "load_fault_errors_after_recovery"):
+        if name in figures:
+            verdicts.check(name, figures[name], 0, "")
     return True
 
 
@@ -806,8 +976,11 @@ def finish(
     if verdicts.missed:
         say(f"  {verdicts.missed} target(s) missed")
     wall_started = time.time() - figures["bench_total_s"]
+    # Only the directory's parts profile; otherwise a newer profile is another run's.
     profiles = sorted(
-        p.name for p in WORK.glob("profile*.txt") if p.stat().st_mtime >= wall_started
+        p.name
+        for p in WORK.glob("profile*.txt")
+        if p.stat().st_mtime >= wall_started and not set(args.sections) <= set(STANDALONE)
     )
     if profiles:
         say(f"  profiles of this run in bench/work/: {', '.join(profiles)}")

@@ -12,7 +12,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
@@ -213,14 +213,26 @@ def attach_code_lists(services: list[Service]) -> None:
         ("target_groups", Service.target_groups.through, "targetgroup_id", TargetGroup),
         ("age_groups", Service.age_groups.through, "agegroup_id", AgeGroup),
     )
-    for name, through, column, model in links:
-        entries, position = codes.by_id[model], codes.position[model]
-        rows = through.objects.filter(service_id__in=list(by_id)).values_list("service_id", column)
-        for service_id, entry_id in rows:
-            entry = entries.get(entry_id)
-            if entry is None:  # added since the snapshot was read: read it as it is now
-                entry = model.objects.get(pk=entry_id)
-            by_id[service_id]._listed[name].append(entry)
+    # One statement for the three link tables: a card page asks it for twenty services.
+    keys = [Service._meta.pk.get_db_prep_value(pk, connection) for pk in by_id]
+    marks = ", ".join(["%s"] * len(keys))
+    sql = " UNION ALL ".join(
+        f"SELECT {i}, service_id, {column} FROM {through._meta.db_table} "
+        f"WHERE service_id IN ({marks})"
+        for i, (_name, through, column, _model) in enumerate(links)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, keys * len(links))
+        rows = cursor.fetchall()
+    by_key = dict(zip(keys, by_id.values(), strict=True))
+    for link, key, entry_id in rows:
+        name, _through, _column, model = links[link]
+        entry = codes.by_id[model].get(entry_id)
+        if entry is None:  # added since the snapshot was read: read it as it is now
+            entry = model.objects.get(pk=entry_id)
+        by_key[key]._listed[name].append(entry)
+    for name, _through, _column, model in links:
+        position = codes.position[model]
         for service in services:
             service._listed[name].sort(key=lambda e: position.get(e.pk, len(position)))
 

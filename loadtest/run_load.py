@@ -642,7 +642,8 @@ def run_all(options: Options) -> dict:
     results["load_fault_errors_after_recovery"] = sum(
         v for k, v in results.items() if k.endswith("_fault_errors_after_recovery")
     )
-    results["load_avg_1m"] = round(max(load_before, os.getloadavg()[0]), 2)
+    # Not `load_avg_1m`: that name is the benchmark's own figure in bench/results.json.
+    results["load_loadavg_1m"] = round(max(load_before, os.getloadavg()[0]), 2)
     results["load_total_s"] = round(time.perf_counter() - started, 1)
     (options.workdir / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     return results

@@ -25,9 +25,10 @@ WORKER_ROLES = ("social_worker", "community_worker", "provider_admin")
 
 
 def _member_org_ids(user, roles=PERSONAL_DATA_ROLES):
-    from accounts.models import Membership
+    # A list while the request remembers the user's memberships, else a subquery.
+    from referrals.permissions import member_organization_ids
 
-    return Membership.objects.filter(user=user, role__in=roles).values("organization_id")
+    return member_organization_ids(user, roles)
 
 
 class ReferralSettings(models.Model):
@@ -253,6 +254,20 @@ class ReferralQuerySet(models.QuerySet):
             return self.none()
         orgs = _member_org_ids(user)
         return self.filter(Q(from_organization_id__in=orgs) | Q(to_organization_id__in=orgs))
+
+    def sent_by(self, user) -> ReferralQuerySet:
+        """Referrals sent by an organisation the user works for: the part of `visible_to`
+        that the sender's index (from_organization, status, -updated_at) answers alone."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(from_organization_id__in=_member_org_ids(user))
+
+    def received_by(self, user) -> ReferralQuerySet:
+        """Referrals sent to an organisation the user works for (drafts included: whether
+        a draft shows is the caller's rule)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(to_organization_id__in=_member_org_ids(user))
 
     def open(self) -> ReferralQuerySet:
         return self.filter(status__in=Referral.OPEN_STATUSES)

@@ -7,9 +7,11 @@ own pages in `views_referrals`, the coordinator's audit search in `views_audit`.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from referrals import permissions, services
-from referrals.models import HelpRequest, Notification, Referral
+from referrals.models import HelpRequest, Notification, Referral, ReferralQuerySet
 from referrals.views_common import (
     PAGE_SIZE,
     area_view,
@@ -37,38 +39,109 @@ INBOX_SIZE = 30
 OPEN_LIST_SIZE = 20
 
 
+def pk_urls(name: str) -> Callable[[object], str]:
+    """`reverse(name, kwargs={"pk": pk})` for the many rows of a page at the cost of one
+    `reverse`: the address with a placeholder uuid, split around it (a uuid is the same
+    text in a path as in `str`)."""
+    placeholder = str(uuid.UUID(int=0))
+    head, tail = reverse(name, kwargs={"pk": placeholder}).split(placeholder)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def referral_rows(user, referrals) -> list[dict]:
     """Rows of a referral list: the sender sees the person's name, the receiver only what
     the consent shares."""
-    # `permissions.is_sender` for every row at the cost of one query for the page.
-    own = set(member_organizations(user).values_list("id", flat=True))
+    detail_url = pk_urls("referrals:referral_detail")
     rows = []
     for referral in referrals:
-        if referral.from_organization_id in own:
+        # No query per row: the area view remembers the user's memberships.
+        if permissions.is_sender(user, referral):
             name = referral.person.name
         else:
             name = referral.shared_person().get("name", "")
-        rows.append({"referral": referral, "name": name})
+        rows.append({"referral": referral, "name": name, "url": detail_url(referral.pk)})
     return rows
 
 
-def _sent_and_received(user):
-    orgs = member_organizations(user).values("id")
-    visible = Referral.objects.visible_to(user)
-    sent = visible.filter(from_organization_id__in=orgs)
+def _sent_and_received(user) -> tuple[ReferralQuerySet, ReferralQuerySet]:
+    # Both are parts of `visible_to(user)`; without its OR each is one index range
+    # (organisation, status, -updated_at) and the counts are read from the index alone.
+    sent = Referral.objects.sent_by(user)
     # A draft is the sender's until it is sent.
-    received = visible.filter(to_organization_id__in=orgs).exclude(status=Referral.Status.DRAFT)
+    received = Referral.objects.received_by(user).exclude(status=Referral.Status.DRAFT)
     return sent, received
 
 
 LIST_RELATED = (
-    "person",
+    "person__municipality",  # `shared_person` names the obec: one join, not a query a row
     "consent",
     "help_request",
     "service",
     "from_organization",
     "to_organization",
 )
+# What a row of a list and `Referral.shared_person` read; the joined services and
+# organisations carry long texts (descriptions, search documents) that no row shows.
+LIST_FIELDS = (
+    "id",
+    "status",
+    "respond_by",
+    "updated_at",
+    "person__name",
+    "person__birth_year",
+    "person__phone",
+    "person__email",
+    "person__municipality__name",
+    "consent__scope",
+    "consent__given_at",
+    "consent__expires_at",
+    "consent__withdrawn_at",
+    "help_request__situation",
+    "service__name",
+    "from_organization__name",
+    "to_organization__name",
+)
+
+
+# The sender's own rows show the person's name, the service and the receiver: no consent
+# to read (`referral_rows` never calls `shared_person` for them).
+SENT_RELATED = ("person", "service", "to_organization")
+SENT_FIELDS = (
+    "id",
+    "status",
+    "respond_by",
+    "updated_at",
+    "from_organization",
+    "person__name",
+    "service__name",
+    "to_organization__name",
+)
+
+
+def _newest(
+    referrals: ReferralQuerySet,
+    limit: int,
+    related: tuple[str, ...] = LIST_RELATED,
+    fields: tuple[str, ...] = LIST_FIELDS,
+) -> list[Referral]:
+    """The `limit` most recently changed of `referrals`, with what their rows show.
+
+    The ids first, from the index and a sort of the ids alone; then only those rows with
+    their joins. One query with the joins would join every open referral of the
+    organisation before sorting them.
+    """
+    # The inbox's order as before (newest change first; ties as the index gives them).
+    ids = list(referrals.order_by("-updated_at").values_list("id", flat=True)[:limit])
+    if not ids:
+        return []
+    found = {
+        referral.pk: referral
+        for referral in referrals.filter(id__in=ids)
+        .select_related(*related)
+        .only(*fields)
+        .order_by()
+    }
+    return [found[pk] for pk in ids if pk in found]
 
 
 # --- inbox -------------------------------------------------------------------------------------
@@ -79,15 +152,16 @@ LIST_RELATED = (
 def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
     notifications = list(
-        Notification.objects.filter(user=user).select_related(
-            "referral__service", "referral__to_organization"
-        )[:INBOX_SIZE]
+        Notification.objects.filter(user=user)
+        .select_related("referral__service", "referral__to_organization")
+        .only(*NOTIFICATION_FIELDS)
+        .order_by("-created_at")[:INBOX_SIZE]
     )
     _link_notifications(user, notifications)
     unread = Notification.objects.filter(user=user).unread().count()
     sent, received = _sent_and_received(user)
-    sent_open = list(sent.open().select_related(*LIST_RELATED)[:OPEN_LIST_SIZE])
-    received_open = list(received.open().select_related(*LIST_RELATED)[:OPEN_LIST_SIZE])
+    sent_open = _newest(sent.open(), OPEN_LIST_SIZE, SENT_RELATED, SENT_FIELDS)
+    received_open = _newest(received.open(), OPEN_LIST_SIZE)
     audit_list(
         user,
         [*sent_open, *received_open],
@@ -115,35 +189,61 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
+# What the inbox shows of a notification and of its referral (the service, the receiver),
+# and what `_link_notifications` checks: the referral's organisations and status.
+NOTIFICATION_FIELDS = (
+    "id",
+    "kind",
+    "referral_id",
+    "help_request_id",
+    "created_at",
+    "read_at",
+    "referral__status",
+    "referral__from_organization",
+    "referral__service__name",
+    "referral__to_organization__name",
+)
+
+
+def _may_open(user, referral: Referral) -> bool:
+    """What the referral page lets the user open: a referral of their organisations, and
+    a draft only on the sending side (a draft is the sender's until it is sent)."""
+    return permissions.is_sender(user, referral) or (
+        permissions.is_receiver(user, referral) and referral.status != Referral.Status.DRAFT
+    )
+
+
 def _link_notifications(user, notifications: list[Notification]) -> None:
     """Give each notification the address of its record, if the user may open it.
 
     A coordinator is told about a referral left unanswered in the territory, but does not
-    see the referral itself: that notification stays without a link.
+    see the referral itself: that notification stays without a link. The referrals came
+    with the notifications, and the area view remembers the user's memberships, so only
+    help requests cost a query (when there are any).
     """
-    referral_ids = {n.referral_id for n in notifications if n.referral_id}
     request_ids = {n.help_request_id for n in notifications if n.help_request_id}
-    own = member_organizations(user).values("id")
-    visible_referrals = set(
-        Referral.objects.visible_to(user)
-        .filter(id__in=referral_ids)
-        # A draft is the sender's until it is sent (as on the referral's page).
-        .filter(Q(from_organization_id__in=own) | ~Q(status=Referral.Status.DRAFT))
-        .values_list("id", flat=True)
+    visible_requests = (
+        set(
+            HelpRequest.objects.visible_to(user)
+            .filter(id__in=request_ids)
+            .values_list("id", flat=True)
+        )
+        if request_ids
+        else set()
     )
-    visible_requests = set(
-        HelpRequest.objects.visible_to(user).filter(id__in=request_ids).values_list("id", flat=True)
-    )
+    referral_url = pk_urls("referrals:referral_detail")
+    request_url = pk_urls("referrals:help_request_detail")
+    read_url = pk_urls("referrals:notification_read")
+    labels = dict(Notification.Kind.choices)
     for notification in notifications:
+        # What `get_kind_display` gives, without its per-call dict of the choices.
+        notification.kind_label = str(labels.get(notification.kind, notification.kind))
+        notification.read_url = read_url(notification.pk)
         notification.url = ""
-        if notification.referral_id in visible_referrals:
-            notification.url = reverse(
-                "referrals:referral_detail", kwargs={"pk": notification.referral_id}
-            )
+        if notification.referral_id and _may_open(user, notification.referral):
+            notification.url = referral_url(notification.referral_id)
         elif notification.help_request_id in visible_requests:
-            notification.url = reverse(
-                "referrals:help_request_detail", kwargs={"pk": notification.help_request_id}
-            )
+            notification.url = request_url(notification.help_request_id)
 
 
 def _labelled_counts(counts: dict[str, int]) -> list[tuple[str, str, int]]:
@@ -216,7 +316,8 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     else:
         status = ""
     page = Paginator(
-        referrals.select_related(*LIST_RELATED).order_by("-updated_at", "id"), PAGE_SIZE
+        referrals.select_related(*LIST_RELATED).only(*LIST_FIELDS).order_by("-updated_at", "id"),
+        PAGE_SIZE,
     ).get_page(request.GET.get("strana"))
     audit_list(user, page.object_list, object_type="referrals.referral", owner=referral_owner)
     return render_area(

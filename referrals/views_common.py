@@ -20,8 +20,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
 from accounts import audit
-from accounts.models import AuditEntry, Membership, TerritoryCoordinator
+from accounts.models import AuditEntry, TerritoryCoordinator
 from directory.models import Organization
+from referrals import permissions
 from referrals.models import (
     PERSONAL_DATA_ROLES,
     WORKER_ROLES,
@@ -41,22 +42,22 @@ PAGE_SIZE = 50
 def member_organizations(user, roles=PERSONAL_DATA_ROLES):
     """Organisations where `user` has one of `roles`."""
     return Organization.objects.filter(
-        id__in=Membership.objects.filter(user=user, role__in=roles).values("organization_id")
+        id__in=permissions.member_organization_ids(user, roles)
     ).order_by("name")
 
 
+def _has_role(user, roles) -> bool:
+    ids = permissions.member_organization_ids(user, roles)
+    # A remembered list answers without a query; otherwise one EXISTS.
+    return bool(ids) if isinstance(ids, list) else ids.exists()
+
+
 def is_worker(user) -> bool:
-    return (
-        user.is_authenticated
-        and Membership.objects.filter(user=user, role__in=PERSONAL_DATA_ROLES).exists()
-    )
+    return user.is_authenticated and _has_role(user, PERSONAL_DATA_ROLES)
 
 
 def is_intake_worker(user) -> bool:
-    return (
-        user.is_authenticated
-        and Membership.objects.filter(user=user, role__in=WORKER_ROLES).exists()
-    )
+    return user.is_authenticated and _has_role(user, WORKER_ROLES)
 
 
 def is_coordinator(user) -> bool:
@@ -70,14 +71,18 @@ def area_view(*, allow: Callable[[object], bool] | None = is_worker):
 
     A user without the role gets 403: the area exists, it is just not theirs. Objects inside
     it are a different matter: those answer 404 (see the `get_*` helpers).
+
+    The user's memberships are read once for the request (`permissions.remembered_roles`),
+    not once per check or per row.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if allow is not None and not allow(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
+            with permissions.remembered_roles(request.user):
+                if allow is not None and not allow(request.user):
+                    raise PermissionDenied
+                return view(request, *args, **kwargs)
 
         return login_required(never_cache(wrapped))
 
@@ -135,19 +140,23 @@ def audit_list(
     owner: Callable[[Model], object] = lambda obj: obj.organization_id,
 ) -> None:
     """One list entry per owning organisation of the shown page, so that each owner's
-    coordinator finds it; `audit.record_list` when the page has one owner."""
+    coordinator finds it; all of them written in one INSERT (`audit.record_many`)."""
     groups: dict = defaultdict(list)
     for item in items:
         groups[owner(item)].append(item)
-    for organization_id, group in groups.items():
-        audit.record(
-            actor=user,
-            action=AuditEntry.Action.LIST,
-            object_type=object_type,
-            object_ids=[str(obj.pk) for obj in group],
-            organization_id=organization_id,
-            count=len(group),
-        )
+    audit.record_many(
+        actor=user,
+        entries=[
+            {
+                "action": AuditEntry.Action.LIST,
+                "object_type": object_type,
+                "object_ids": [str(obj.pk) for obj in group],
+                "organization_id": organization_id,
+                "count": len(group),
+            }
+            for organization_id, group in groups.items()
+        ],
+    )
 
 
 def referral_owner(referral: Referral):
@@ -167,8 +176,13 @@ def render_area(
 ) -> HttpResponse:
     """Render a page of the worker area with its navigation and the inbox count."""
     user = request.user
-    context.setdefault("inbox_unread", unread_count(user))
-    context.setdefault("area_nav", area_navigation(user))
+    # Not `setdefault`: its argument would count even when the view has counted.
+    if "inbox_unread" not in context:
+        context["inbox_unread"] = unread_count(user)
+    if "area_nav" not in context:
+        context["area_nav"] = area_navigation(user)
+    # The header's count (`context_processors.inbox`) is the same number: counted once.
+    request.inbox_unread = context["inbox_unread"]
     return render(request, template, context, status=status)
 
 
@@ -181,7 +195,9 @@ def area_navigation(user) -> dict:
 
 
 def status_counts(referrals) -> dict[str, int]:
-    return dict(referrals.values_list("status").annotate(n=Count("id")).order_by())
+    """{status: count} in one grouped query; COUNT(*) lets SQLite answer from the
+    (organisation, status, …) index alone."""
+    return dict(referrals.values_list("status").annotate(n=Count("*")).order_by())
 
 
 def person_territory(person: Person, help_request: HelpRequest | None = None) -> Territory | None:

@@ -7,7 +7,9 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from accounts import audit
 from accounts.models import AuditEntry
 from referrals import services
 from referrals.models import Referral, ReferralEvent
@@ -193,6 +195,44 @@ def test_every_change_of_personal_data_is_audited(world):
         entry.delete()
     with pytest.raises(PermissionError):
         AuditEntry.objects.all().update(reason="x")
+
+
+def _audit_row(entry: AuditEntry) -> tuple:
+    entry = AuditEntry.objects.get(pk=entry.pk)  # as stored
+    return (
+        entry.actor,
+        entry.actor_username,
+        entry.action,
+        entry.object_type,
+        entry.object_id,
+        entry.object_ids,
+        entry.organization_id,
+        entry.count,
+        entry.reason,
+        entry.via,
+    )
+
+
+def test_record_many_writes_the_rows_of_record_in_one_insert(world):
+    person = _person_with_consent(world)
+    entries = [
+        {
+            "action": AuditEntry.Action.LIST,
+            "object_type": "referrals.referral",
+            "object_ids": ["a", "b"],
+            "organization_id": world["mas"].pk,
+            "count": 2,
+        },
+        {"action": AuditEntry.Action.READ, "obj": person, "reason": "x" * 600},
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        many = audit.record_many(actor=world["worker"], entries=entries, via="api")
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1
+    one_by_one = [audit.record(actor=world["worker"], via="api", **fields) for fields in entries]
+    assert [_audit_row(e) for e in many] == [_audit_row(e) for e in one_by_one]
+    assert all(e.at is not None for e in many)
+    assert audit.record_many(actor=world["worker"], entries=[]) == []
 
 
 def test_anonymisation_keeps_counts_and_removes_identity(world):

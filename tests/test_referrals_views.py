@@ -23,8 +23,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import AuditEntry
-from referrals import services
+from accounts.models import AuditEntry, Membership
+from referrals import permissions, services
 from referrals.context_processors import inbox as inbox_context
 from referrals.models import (
     Consent,
@@ -35,6 +35,7 @@ from referrals.models import (
     ReferralMessage,
     ReferralSettings,
 )
+from territory.models import Municipality
 from tests.factories import (
     KYJOV,
     TYN_NAD_VLTAVOU,
@@ -769,6 +770,109 @@ def test_inbox_count_in_the_header_and_context_processor(client, world, rf):
     assert inbox_context(request) == {"inbox_unread": 1}
     response = login(client, world.receiver).get(reverse("referrals:referral_list"))
     assert "(1 nepřečtené oznámení)" in response.content.decode()
+
+
+def _refer_from(world, actor, organization, *, name: str, scope: list[str]) -> Referral:
+    """A referral to the shelter from `organization`, of a person in Kyjov (with the help
+    request that brought them, when the organisation takes the territory's requests)."""
+    request = make_request(world) if organization == world.mas else None
+    person = services.record_person(
+        actor=actor,
+        organization=organization,
+        name=name,
+        birth_year=1980,
+        municipality=Municipality.objects.get(code=KYJOV),
+        help_request=request,
+    )
+    services.record_consent(
+        actor=actor, person=person, purpose="referral", given_by="self", scope=scope
+    )
+    return services.create_referral(actor=actor, person=person, service=world.shelter)
+
+
+def _list_entry(e: AuditEntry) -> tuple:
+    return (
+        e.actor,
+        e.actor_username,
+        e.object_type,
+        tuple(e.object_ids),
+        e.count,
+        e.organization_id,
+    )
+
+
+def test_inbox_audits_each_owner_of_the_listed_referrals_in_one_insert(client, world):
+    ours = _refer_from(world, world.worker, world.mas, name="Jana Testová", scope=["name"])
+    theirs = _refer_from(world, world.outsider, world.other, name="Karel Novák", scope=[])
+    login(client, world.receiver)
+    client.get(reverse("referrals:inbox"))  # warm up (session, content types)
+    before = set(AuditEntry.objects.values_list("id", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("referrals:inbox"))
+    html = response.content.decode()
+    assert "Jana Testová" in html and "Karel Novák" not in html  # shared by consent only
+    entries = AuditEntry.objects.exclude(id__in=before)
+    # One entry per owning organisation of the listed referrals, as when written one by one.
+    assert {_list_entry(e) for e in entries} == {
+        (world.receiver, "receiver", "referrals.referral", (str(r.pk),), 1, r.from_organization_id)
+        for r in (ours, theirs)
+    }
+    assert {(e.action, e.via) for e in entries} == {("list", "web")}
+    inserts = [
+        q for q in queries.captured_queries if 'INSERT INTO "accounts_auditentry"' in q["sql"]
+    ]
+    assert len(inserts) == 1
+
+
+@pytest.mark.parametrize("url", ["referrals:inbox", "referrals:referral_list"])
+def test_receiver_list_query_count_does_not_grow_with_shared_rows(client, world, url):
+    """The receiver's rows name the person through the consent (`shared_person`, which
+    also reads the obec and the situation): no query per row or per notification."""
+    login(client, world.receiver)
+    counts = []
+    referrals = []
+    for batch in (1, 2):  # 1 row, then 3
+        for _ in range(batch):
+            referrals.append(
+                _refer_from(
+                    world,
+                    world.worker,
+                    world.mas,
+                    name="Jana Testová",
+                    scope=["name", "municipality", "situation"],
+                )
+            )
+        counts.append(_queries(client, reverse(url)))
+    assert counts[0] == counts[1]
+    response = client.get(reverse(url))
+    rows = response.context["received_rows" if url == "referrals:inbox" else "rows"]
+    assert [row["name"] for row in rows] == ["Jana Testová"] * 3
+    assert {row["url"] for row in rows} == {
+        reverse("referrals:referral_detail", kwargs={"pk": r.pk}) for r in referrals
+    }
+    html = response.content.decode()
+    for notification in response.context.get("notifications", []):
+        read = reverse("referrals:notification_read", kwargs={"pk": notification.pk})
+        assert f'action="{read}"' in html
+
+
+def test_memberships_are_read_once_per_request_and_forgotten_after_it(world):
+    referral = make_referral(world)
+    person = Person.objects.get(pk=referral.person_id)
+    user = world.worker
+    with permissions.remembered_roles(user):
+        with CaptureQueriesContext(connection) as queries:
+            assert permissions.is_sender(user, referral)
+            assert not permissions.is_receiver(user, referral)
+            assert permissions.can_refer(user, person)
+            assert permissions.roles_in(user, str(world.mas.pk)) == {"social_worker"}
+            assert list(Referral.objects.sent_by(user)) == [referral]
+        # Only the list of referrals asked the database, with the ids in it.
+        assert len(queries) == 1
+        assert "accounts_membership" not in queries.captured_queries[0]["sql"]
+    Membership.objects.filter(user=user).delete()
+    assert not permissions.is_sender(user, referral)
+    assert list(Referral.objects.sent_by(user)) == []
 
 
 def test_referral_list_filters_by_status(client, world):

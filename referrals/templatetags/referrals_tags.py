@@ -11,20 +11,22 @@ from referrals.models import HelpRequest, Referral
 register = template.Library()
 
 _REASONS = {**dict(Referral.DeclineReason.choices), **dict(Referral.Outcome.choices)}
+# Built once: `Status.choices` walks the enum on every access (a list page shows dozens of
+# badges). The labels stay lazy, so each renders in the language of its request.
+_STATUS_LABELS = dict(Referral.Status.choices)
+_REQUEST_STATUS_LABELS = dict(HelpRequest.Status.choices)
 
 
 @register.filter
 def status_label(code: str) -> str:
-    return dict(Referral.Status.choices).get(code, code)
+    return _STATUS_LABELS.get(code, code)
 
 
 @register.simple_tag
 def status_badge(code: str, kind: str = "referral") -> str:
     """A status as a coloured label; the text carries the meaning, the colour only helps."""
-    choices = HelpRequest.Status.choices if kind == "request" else Referral.Status.choices
-    return format_html(
-        '<span class="status status--{}">{}</span>', code, dict(choices).get(code, code)
-    )
+    labels = _REQUEST_STATUS_LABELS if kind == "request" else _STATUS_LABELS
+    return format_html('<span class="status status--{}">{}</span>', code, labels.get(code, code))
 
 
 @register.filter
