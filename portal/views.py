@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -267,21 +268,35 @@ def organization(request: HttpRequest, territory: str, pk) -> HttpResponse:
     )
 
 
+# Cards per kind of help on an obec page; the rest are a search away. A city is served by
+# thousands of services (regional ones among them) and a page of all of them helps nobody.
+MUNICIPALITY_CARDS_PER_TYPE = 6
+
+
 def municipality(request: HttpRequest, territory: str, code: int) -> HttpResponse:
     territory = _territory(territory)
     muni = get_object_or_404(territory.municipalities.select_related("district"), code=code)
+    serving = Service.objects.public().covering(muni.code)
+    counts = dict(
+        serving.order_by()
+        .values_list("service_type_id")
+        .annotate(n=Count("id"))
+        .values_list("service_type_id", "n")
+    )
+    first = serving.annotate(
+        place=Window(RowNumber(), partition_by=F("service_type_id"), order_by=F("name").asc())
+    ).filter(place__lte=MUNICIPALITY_CARDS_PER_TYPE)
     services = (
-        Service.objects.public()
-        .covering(muni.code)
+        Service.objects.filter(id__in=first.values("id"))
         .for_cards()
         .order_by("service_type__order", "service_type__name", "name")
     )
     hits = [_hit_for_municipality(s, muni) for s in services]
-    groups = [
-        (service_type, list(items))
-        for service_type, items in groupby(hits, key=lambda hit: hit.service.service_type)
-    ]
     search_url = reverse("portal:search", kwargs={"territory": territory.slug})
+    groups = []
+    for service_type, items in groupby(hits, key=lambda hit: hit.service.service_type):
+        more_url = f"{search_url}?{urlencode({'obec': muni.code, 'druh': service_type.code})}"
+        groups.append((service_type, list(items), counts.get(service_type.id, 0), more_url))
     return render(
         request,
         "portal/municipality.html",
@@ -289,7 +304,7 @@ def municipality(request: HttpRequest, territory: str, code: int) -> HttpRespons
             "territory": territory,
             "municipality": muni,
             "groups": groups,
-            "total": len(hits),
+            "total": sum(counts.values()),
             "search_url": f"{search_url}?{urlencode({'obec': muni.code})}",
         },
     )

@@ -407,9 +407,28 @@ def test_municipality_page_groups_services_by_type(client, kyjovsko, org):
     assert response.status_code == 200
     page = text_of(response)
     assert "Co je dostupné pro obec Kyjov" in page
-    groups = [(t.code, [h.service.name for h in hits]) for t, hits in response.context["groups"]]
+    groups = [
+        (t.code, [h.service.name for h in hits]) for t, hits, *_ in response.context["groups"]
+    ]
     assert groups == [("40", ["Pečovatelská služba Kyjov"]), ("48", ["Terénní program"])]
     assert "přijedou za vámi" in page
+
+
+def test_municipality_page_shows_a_few_of_each_kind_and_links_to_the_rest(client, kyjovsko, org):
+    for n in range(1, 9):
+        make_service(org, type_code="40", name=f"Pečovatelská služba {n}")
+    make_service(org, type_code="57", name="Azylový dům Kyjov")
+
+    response = client.get(url("municipality", kyjovsko, code=KYJOV))
+
+    page = text_of(response)
+    assert "působí 9 služeb" in page
+    groups = {t.code: (len(hits), count) for t, hits, count, _url in response.context["groups"]}
+    assert groups == {"40": (6, 8), "57": (1, 1)}
+    assert "Pečovatelská služba 6" in page and "Pečovatelská služba 7" not in page
+    more = f"{url('search', kyjovsko)}?obec={KYJOV}&amp;druh=40"
+    assert f'href="{more}"' in response.content.decode()
+    assert "Všech 8 služeb tohoto druhu pro obec" in page
 
 
 def test_situation_url_redirects_to_search(client, kyjovsko):
