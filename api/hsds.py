@@ -32,12 +32,13 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import ValidationError
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from api import hsds_serializers as ser
 from api.hsds_schemas import (
     COMPONENT_SCHEMAS,
     PROFILE_PATCHES,
+    error_responses,
     object_responses,
     page_responses,
 )
@@ -167,9 +168,10 @@ def get_or_404(qs: QuerySet, object_id: str, what: str):
 
 
 class PageParams(Schema):
-    page: int = Field(1, description="Page number of paginated result (from 1).")
+    page: int = Field(1, ge=1, description="Page number of paginated result (from 1).")
     per_page: int | None = Field(
         None,
+        ge=1,
         description=(
             f"Number of results in a page: {PER_PAGE_DEFAULT} by default, at most "
             f"{PER_PAGE_MAX} (with minimal=true {MINIMAL_PER_PAGE})."
@@ -197,6 +199,17 @@ class ServiceFilterParams(SearchParams):
         None,
         description="Services whose last_modified is on or after this date-time (ISO 8601).",
     )
+
+    @field_validator("modified_after", mode="before")
+    @classmethod
+    def _iso_date_time_only(cls, value):
+        # Pydantic would read "1700000000" as seconds since 1970; the document (and HSDS)
+        # promise an ISO 8601 date-time, so a bare number is refused rather than guessed.
+        text = str(value).strip()
+        if isinstance(value, int | float) or text.lstrip("+-").replace(".", "", 1).isdigit():
+            raise ValueError("expected an ISO 8601 date-time such as 2025-01-31T00:00:00Z")
+        return value
+
     territory: str | None = Field(
         None,
         description=(
@@ -489,6 +502,7 @@ def index(request: HttpRequest) -> HttpResponseBase:
 @api.get(
     "/profile",
     summary="The Czech profile of HSDS used by this API (Markdown).",
+    openapi_extra=error_responses(404),
     url_name="profile",
 )
 def profile(request: HttpRequest) -> HttpResponseBase:
@@ -502,6 +516,7 @@ def profile(request: HttpRequest) -> HttpResponseBase:
 @api.get(
     "/profile/{name}",
     summary="The profile's modification of an HSDS schema file (JSON Merge Patch).",
+    openapi_extra=error_responses(404),
     url_name="profile-schema",
 )
 def profile_schema(request: HttpRequest, name: str) -> HttpResponseBase:

@@ -208,6 +208,11 @@ def _errors(*statuses: int) -> dict[int, Any]:
     }
 
 
+def error_responses(*statuses: int) -> dict[str, Any]:
+    """openapi_extra of an endpoint whose only other answers are errors (e.g. 404)."""
+    return {"responses": _errors(*statuses)}
+
+
 def page_responses(item_schema: str, description: str) -> dict[str, Any]:
     """openapi_extra of a list endpoint: a Page of `item_schema`, or ndjson lines."""
     return {

@@ -647,6 +647,7 @@ def test_unknown_ids_are_a_json_404(client, db, path):
         ("/services", {"has_capacity": "maybe"}, "has_capacity"),
         ("/services", {"minimal": "2"}, "minimal"),
         ("/services", {"modified_after": "včera"}, "modified_after"),
+        ("/services", {"modified_after": "1700000000"}, "modified_after"),
         ("/services", {"taxonomy_term_id": "57"}, "taxonomy_term_id"),
         ("/services", {"taxonomy_term_id": str(uuid.UUID(int=1))}, "taxonomy_term_id"),
         ("/services", {"taxonomy_id": "druhy"}, "taxonomy_id"),
