@@ -31,13 +31,19 @@ class Field:
     kind: type | tuple[type, ...]
     required: bool = False
     nullable: bool = False
+    # Limits of the database column: checked here so that the message names the place.
+    max_length: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
 
+
+SMALL_UINT = {"min_value": 0, "max_value": 32767}  # PositiveSmallIntegerField
 
 _COMMON = (
-    Field("code", str, required=True),
-    Field("name", str, required=True),
-    Field("name_en", str),
-    Field("order", int),
+    Field("code", str, required=True, max_length=40),
+    Field("name", str, required=True, max_length=250),
+    Field("name_en", str, max_length=250),
+    Field("order", int, **SMALL_UINT),
 )
 
 
@@ -54,10 +60,10 @@ CODE_LISTS = (
         "ServiceType",
         (
             *_COMMON,
-            Field("paragraph", str),
+            Field("paragraph", str, max_length=5),
             Field("category", str, required=True),
             Field("is_registered", bool),
-            Field("mpsv_code", int, nullable=True),
+            Field("mpsv_code", int, nullable=True, **SMALL_UINT),
             Field("mpsv_code_confirmed", bool),
             Field("description", str),
             Field("keywords", str),
@@ -68,7 +74,11 @@ CODE_LISTS = (
     CodeList(
         "age_groups",
         "AgeGroup",
-        (*_COMMON, Field("min_age", int, nullable=True), Field("max_age", int, nullable=True)),
+        (
+            *_COMMON,
+            Field("min_age", int, nullable=True, **SMALL_UINT),
+            Field("max_age", int, nullable=True, **SMALL_UINT),
+        ),
     ),
     CodeList("capacity_types", "CapacityType", _COMMON),
     CodeList(
@@ -76,8 +86,8 @@ CODE_LISTS = (
         "LifeSituation",
         (
             *_COMMON,
-            Field("slug", str, required=True),
-            Field("question", str),
+            Field("slug", str, required=True, max_length=50),
+            Field("question", str, max_length=250),
             Field("description", str),
             Field("keywords", str),
             Field("service_types", list, required=True),
@@ -146,6 +156,17 @@ def _check(spec: CodeList, filename: str, entries: list[Any]) -> list[dict[str, 
                 raise _fail(filename, index, field.name, f"expected {kind}, got {value!r}")
             if field.required and isinstance(value, str) and not value.strip():
                 raise _fail(filename, index, field.name, "must not be empty")
+            if field.max_length is not None and len(value) > field.max_length:
+                raise _fail(
+                    filename,
+                    index,
+                    field.name,
+                    f"{len(value)} characters, at most {field.max_length} fit",
+                )
+            if field.min_value is not None and value < field.min_value:
+                raise _fail(filename, index, field.name, f"{value} is below {field.min_value}")
+            if field.max_value is not None and value > field.max_value:
+                raise _fail(filename, index, field.name, f"{value} is above {field.max_value}")
         for unique in ("code", "slug", "mpsv_code"):
             value = entry.get(unique)
             if value is None:
