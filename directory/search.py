@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -362,9 +363,8 @@ def _matches(
     return rows
 
 
-def _as_uuid(value):
-    import uuid
-
+def _as_uuid(value) -> uuid.UUID:
+    """A service id as raw SQL returns it (hex text on SQLite, a UUID on PostgreSQL)."""
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
