@@ -31,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from directory.models import CapacityReport, RegisteredCapacity, Service, ServiceAtLocation
 from monitoring.indicators import (
@@ -559,7 +559,13 @@ def write_zor_xlsx(annex: ZorAnnex, out) -> None:
         if row["target_invented"]:
             notes.append(_("cílová hodnota doplněna pro ukázku"))
         if row["pending"]:
-            notes.append(_("%(n)s hodnot čeká na schválení") % {"n": row["pending"]})
+            pending = row["pending"]
+            notes.append(
+                ngettext(
+                    "%(n)s hodnota čeká na schválení", "%(n)s hodnot čeká na schválení", pending
+                )
+                % {"n": pending}
+            )
         sheet.append(
             [
                 row["code"],
@@ -586,7 +592,11 @@ def write_zor_xlsx(annex: ZorAnnex, out) -> None:
         sheet.append([])
         sheet.append(
             [
-                _("Pozor: %(n)s karet účastníků není úplných; doplňte je před odevzdáním zprávy.")
+                ngettext(
+                    "Pozor: %(n)s karta účastníka není úplná; doplňte ji před odevzdáním zprávy.",
+                    "Pozor: %(n)s karet účastníků není úplných; doplňte je před odevzdáním zprávy.",
+                    annex.incomplete_cards,
+                )
                 % {"n": annex.incomplete_cards}
             ]
         )
@@ -636,7 +646,7 @@ def write_zor_xlsx(annex: ZorAnnex, out) -> None:
     if not annex.community:
         sheet.append([_("Komunitní setkání se ve Spojce zatím nevedou.")])
     sheet.append([])
-    sheet.append([_("Akce"), "", _("Organizace"), _("Zaznamenaná účast")])
+    sheet.append([pgettext("událost", "Akce"), "", _("Organizace"), _("Zaznamenaná účast")])
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for row in annex.events:
