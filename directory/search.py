@@ -570,6 +570,15 @@ def _place_facts(ids: list, municipality: Municipality | None) -> tuple[set, set
     return covered, by_area, distances
 
 
+def _room_counts(room: Q) -> dict:
+    """All services and those with room, counted in one pass over an index: COUNT(*) and
+    the reported-at column, which the (status, type, reported-at) indexes hold."""
+    return {
+        "total": Count("*"),
+        "with_room": Count("room_reported_at", filter=room),
+    }
+
+
 def _browse(
     base, municipality, page, page_size, situations, *, all_have_room: bool = False
 ) -> SearchPage:
@@ -599,14 +608,14 @@ def _browse(
     if all_have_room:
         total, with_room = base.count(), None
     else:
-        both = base.aggregate(total=Count("id"), with_room=Count("id", filter=room))
+        both = base.aggregate(**_room_counts(room))
         total, with_room = both["total"], both["with_room"]
     if municipality is not None:
         near = base.filter(covering)
         if all_have_room:
             covering_room, covering_other = near.count(), 0
         else:
-            both = near.aggregate(total=Count("id"), with_room=Count("id", filter=room))
+            both = near.aggregate(**_room_counts(room))
             covering_room = both["with_room"]
             covering_other = both["total"] - covering_room
     if all_have_room and municipality is not None:
