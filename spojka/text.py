@@ -84,6 +84,11 @@ def strip_diacritics(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def _fold(word: str) -> str:
+    """Lower case of the compatibility form: "𝕋" and "ℌ" are letters T and H in disguise."""
+    return unicodedata.normalize("NFKC", word).lower()
+
+
 def light_stem(word: str) -> str:
     """Cut one case ending (keeping three letters) and one derivational suffix (keeping four:
     "domov" must not meet "doma")."""
@@ -106,7 +111,7 @@ def word_terms(word: str) -> tuple[str, ...]:
     picks a lemma too far away ("neslyšící" -> "slyšící"); a query typed without
     diacritics still meets the document through the surface stem.
     """
-    lowered = word.lower()
+    lowered = _fold(word)
     if lowered.isdigit():
         return (lowered,)
     surface = light_stem(strip_diacritics(lowered))
@@ -122,7 +127,7 @@ def words(text: str) -> list[str]:
 
 def is_stopword(word: str) -> bool:
     """A function word, or a word that says only "I need help", as typed or as its lemma."""
-    lowered = word.lower()
+    lowered = _fold(word)
     if strip_diacritics(lowered) in STOPWORDS:
         return True
     return strip_diacritics(simplemma.lemmatize(lowered, lang="cs").lower()) in STOPWORDS

@@ -156,11 +156,6 @@ def test_words_of_the_output_are_the_output(text):
     assert words(result) == result.split()
 
 
-@pytest.mark.xfail(
-    reason="compatibility letters (𝕋, ℌ) become capitals only after lower-casing; "
-    "harmless for FTS5 and tsvector, which fold case themselves",
-    strict=False,
-)
 def test_compatibility_capitals_are_lower_cased():
     assert normalize("𝕋𝕙𝕖 ℌ") == normalize("the h")
 
