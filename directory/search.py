@@ -634,14 +634,17 @@ def _browse(
     num_pages = max(1, math.ceil(total / page_size))
     page = min(max(page, 1), num_pages)
     start, stop = (page - 1) * page_size, page * page_size
-    services: list[Service] = []
+    ids: list = []
     offset = 0
     for segment, count in zip(segments, counts, strict=True):
         lo, hi = max(start - offset, 0), min(stop - offset, count)
         if lo < hi:
-            services.extend(segment.for_cards()[lo:hi])
+            # The page's ids first, from the name index alone; asked for whole cards, the
+            # planner joins first and sorts every service with room by name.
+            ids.extend(segment.values_list("id", flat=True)[lo:hi])
         offset += count
-    ids = [s.id for s in services]
+    cards = Service.objects.filter(id__in=ids).for_cards().in_bulk()
+    services = [cards[sid] for sid in ids]
     covered, by_area, distances = _place_facts(ids, municipality)
     hits = [
         Hit(
