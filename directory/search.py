@@ -224,6 +224,42 @@ def _service_total() -> int:
     return _total_cache[1]
 
 
+def _pg_frequencies(cursor, terms: list[str]) -> dict[str, int]:
+    """Document frequencies on PostgreSQL, from the planner's statistics where it can.
+
+    ANALYZE keeps the most common index terms of `search_vector` with their share of rows
+    (`pg_stats.most_common_elems`). A term among them gets its share of the services; a term
+    not among them is rarer than the rarest that is, which is all the selectivity test
+    needs, so it gets that bound. Counting a common term through the GIN index instead
+    reads every row that has it (a quarter of a second at national scale). Without
+    statistics (a new table) or when even the rarest listed term is common, terms are
+    counted.
+    """
+    cursor.execute(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+        "WHERE schemaname = current_schema() AND tablename = 'directory_service' "
+        "AND attname = 'search_vector'"
+    )
+    row = cursor.fetchone()
+    total = _service_total()
+    if row and row[0]:
+        elems, freqs = row[0], row[1][: len(row[0])]
+        shares = dict(zip(elems, freqs, strict=True))
+        rarest = min(freqs)
+        if rarest * total <= COMMON_TERM_SHARE * total:
+            bound = math.ceil(rarest * total)
+            return {t: round(shares[t] * total) if t in shares else bound for t in terms}
+    found = {}
+    for term in terms:
+        cursor.execute(
+            "SELECT count(*) FROM directory_service "
+            "WHERE search_vector @@ to_tsquery('simple', %s)",
+            [term],
+        )
+        found[term] = cursor.fetchone()[0]
+    return found
+
+
 def document_frequencies(terms: set[str]) -> dict[str, int]:
     """How many services contain each index term (cached for a few minutes)."""
     now = time.monotonic()
@@ -238,14 +274,7 @@ def document_frequencies(terms: set[str]) -> dict[str, int]:
                 )
                 found = dict(cursor.fetchall())
             else:
-                found = {}
-                for term in missing:
-                    cursor.execute(
-                        "SELECT count(*) FROM directory_service "
-                        "WHERE search_vector @@ to_tsquery('simple', %s)",
-                        [term],
-                    )
-                    found[term] = cursor.fetchone()[0]
+                found = _pg_frequencies(cursor, missing)
         for term in missing:
             _df_cache[term] = (now, int(found.get(term, 0)))
     return {t: _df_cache[t][1] for t in terms}

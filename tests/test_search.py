@@ -159,3 +159,35 @@ def test_search_quality_over_demo_data(query_file):
         print("  miss", miss)
     assert hit5 / n >= 0.95, misses
     assert hit1 / n >= 0.70
+
+
+@pytest.mark.django_db
+def test_common_and_rare_words_are_told_apart_from_the_database_statistics(kyjovsko):
+    """The selectivity test reads the full-text index's statistics (on PostgreSQL the
+    planner's, after ANALYZE; on SQLite the fts5vocab table): a word in every service is
+    common and is not sent to the index, a word of one service is."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from directory import search
+
+    org = make_organization()
+    for n in range(60):
+        make_service(org, name=f"Poradna Hruška {n}", description="Pomáháme rodinám.")
+    make_service(org, name="Poradna Hruška a Jabloň", description="Jabloňová alej.")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE directory_service")
+    search._df_cache.clear()
+    search._total_cache[:] = [0.0, 0]
+
+    common, rare = normalize("hruška"), normalize("jabloň")
+    with CaptureQueriesContext(connection) as queries:
+        selective, unselective = search.split_by_selectivity([(common,), (rare,)])
+    statements = " ".join(q["sql"] for q in queries.captured_queries)
+    # Read from statistics, not by counting the matches of each word through the index.
+    assert "to_tsquery" not in statements
+
+    assert selective == [(rare,)]
+    assert unselective == [(common,)]
+    assert search.document_frequencies({common})[common] >= 55
