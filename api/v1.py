@@ -35,7 +35,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -220,18 +220,13 @@ def persons_for(user) -> QuerySet[Person]:
 
 def referrals_for(user) -> QuerySet[Referral]:
     """Referrals of the caller's organisations; a draft is the sender's until it is sent."""
-    mine = member_organizations(user).order_by().values("id")
-    return (
-        Referral.objects.visible_to(user)
-        .exclude(Q(status=Referral.Status.DRAFT) & ~Q(from_organization_id__in=mine))
-        .select_related(
-            "person__municipality",
-            "consent",
-            "help_request",
-            "service",
-            "from_organization",
-            "to_organization",
-        )
+    return Referral.objects.shown_to(user).select_related(
+        "person__municipality",
+        "consent",
+        "help_request",
+        "service",
+        "from_organization",
+        "to_organization",
     )
 
 

@@ -255,6 +255,17 @@ class ReferralQuerySet(models.QuerySet):
         orgs = _member_org_ids(user)
         return self.filter(Q(from_organization_id__in=orgs) | Q(to_organization_id__in=orgs))
 
+    def shown_to(self, user) -> ReferralQuerySet:
+        """What a worker may open or list: `visible_to` without other organisations' drafts
+        (a draft is its sender's until it is sent). The pages and the API share this rule."""
+        if not user.is_authenticated:
+            return self.none()
+        orgs = _member_org_ids(user)
+        return self.filter(
+            Q(from_organization_id__in=orgs)
+            | (Q(to_organization_id__in=orgs) & ~Q(status=Referral.Status.DRAFT))
+        )
+
     def sent_by(self, user) -> ReferralQuerySet:
         """Referrals sent by an organisation the user works for: the part of `visible_to`
         that the sender's index (from_organization, status, -updated_at) answers alone."""

@@ -130,8 +130,8 @@ def _newest(
     their joins. One query with the joins would join every open referral of the
     organisation before sorting them.
     """
-    # The inbox's order as before (newest change first; ties as the index gives them).
-    ids = list(referrals.order_by("-updated_at").values_list("id", flat=True)[:limit])
+    # Newest change first; ties by id, so that the order never changes between two views.
+    ids = list(referrals.order_by("-updated_at", "id").values_list("id", flat=True)[:limit])
     if not ids:
         return []
     found = {

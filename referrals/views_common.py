@@ -110,7 +110,7 @@ def get_help_request(user, pk) -> HelpRequest:
 
 def get_referral(user, pk) -> Referral:
     return get_object_or_404(
-        Referral.objects.visible_to(user).select_related(
+        Referral.objects.shown_to(user).select_related(
             "person__municipality",
             "consent",
             "help_request",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -196,10 +196,7 @@ def _detail(
 
 
 def _fetch(user, pk) -> Referral:
-    referral = get_referral(user, pk)
-    if referral.status == Referral.Status.DRAFT and not permissions.is_sender(user, referral):
-        raise Http404  # a draft is the sender's until it is sent
-    return referral
+    return get_referral(user, pk)
 
 
 @area_view()
