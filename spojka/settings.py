@@ -114,8 +114,15 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while a writer commits; IMMEDIATE avoids "database is locked"
     # on read-then-write transactions.
+    # Each connection keeps the pages it read (SQLITE_CACHE_MB, 256 by default; SQLite's own
+    # default is 2 MB): the indexes a search walks then stay in the process even when the
+    # operating system drops its file cache, which made the same searches twice as slow.
+    cache_kib = env_int("SQLITE_CACHE_MB", 256, minimum=2) * 1024
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            f"PRAGMA cache_size=-{cache_kib}; PRAGMA temp_store=MEMORY;"
+        ),
         "transaction_mode": "IMMEDIATE",
     }
 
