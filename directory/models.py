@@ -342,20 +342,21 @@ class Service(models.Model):
         return any(form.is_field for form in self.listed_forms)
 
     # Forms and groups as attached by ServiceQuerySet.for_cards, or read from the relation.
+    def _listed_entries(self, relation: str) -> list:
+        listed = getattr(self, "_listed", None)
+        return listed[relation] if listed is not None else list(getattr(self, relation).all())
+
     @property
     def listed_forms(self) -> list:
-        listed = getattr(self, "_listed", None)
-        return listed["forms"] if listed is not None else list(self.forms.all())
+        return self._listed_entries("forms")
 
     @property
     def listed_target_groups(self) -> list:
-        listed = getattr(self, "_listed", None)
-        return listed["target_groups"] if listed is not None else list(self.target_groups.all())
+        return self._listed_entries("target_groups")
 
     @property
     def listed_age_groups(self) -> list:
-        listed = getattr(self, "_listed", None)
-        return listed["age_groups"] if listed is not None else list(self.age_groups.all())
+        return self._listed_entries("age_groups")
 
 
 class ServiceAtLocation(models.Model):

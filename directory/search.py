@@ -246,7 +246,7 @@ def _pg_frequencies(cursor, terms: list[str]) -> dict[str, int]:
         elems, freqs = row[0], row[1][: len(row[0])]
         shares = dict(zip(elems, freqs, strict=True))
         rarest = min(freqs)
-        if rarest * total <= COMMON_TERM_SHARE * total:
+        if rarest <= COMMON_TERM_SHARE:
             bound = math.ceil(rarest * total)
             return {t: round(shares[t] * total) if t in shares else bound for t in terms}
     found = {}
@@ -599,15 +599,6 @@ def _place_facts(ids: list, municipality: Municipality | None) -> tuple[set, set
     return covered, by_area, distances
 
 
-def _room_counts(room: Q) -> dict:
-    """All services and those with room, counted in one pass over an index: COUNT(*) and
-    the reported-at column, which the (status, type, reported-at) indexes hold."""
-    return {
-        "total": Count("*"),
-        "with_room": Count("room_reported_at", filter=room),
-    }
-
-
 def _browse(
     base, municipality, page, page_size, situations, *, all_have_room: bool = False
 ) -> SearchPage:
@@ -631,27 +622,23 @@ def _browse(
     else:
         parts = [room, ~room]
     segments = [base.filter(part).order_by("name", "id") for part in parts]
+
     # Count in two passes, each counting with and without room at once: all services, and
     # those serving the obec. The other segments follow by subtraction, instead of counting
     # "does not serve the obec" over the whole directory.
-    if all_have_room:
-        total, with_room = base.count(), None
-    else:
-        both = base.aggregate(**_room_counts(room))
-        total, with_room = both["total"], both["with_room"]
-    if municipality is not None:
-        near = base.filter(covering)
+    def with_and_without_room(qs: QuerySet[Service]) -> tuple[int, int]:
         if all_have_room:
-            covering_room, covering_other = near.count(), 0
-        else:
-            both = near.aggregate(**_room_counts(room))
-            covering_room = both["with_room"]
-            covering_other = both["total"] - covering_room
-    if all_have_room and municipality is not None:
-        counts = [covering_room, 0, total - covering_room, 0]
-    elif all_have_room:
-        counts = [total, 0]
-    elif municipality is not None:
+            n = qs.count()
+            return n, n
+        # COUNT(*) and the reported-at column: the (status, type, reported-at) indexes
+        # hold both, so one pass over an index answers.
+        both = qs.aggregate(total=Count("*"), with_room=Count("room_reported_at", filter=room))
+        return both["total"], both["with_room"]
+
+    total, with_room = with_and_without_room(base)
+    if municipality is not None:
+        near, covering_room = with_and_without_room(base.filter(covering))
+        covering_other = near - covering_room
         counts = [
             covering_room,
             covering_other,

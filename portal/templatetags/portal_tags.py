@@ -83,26 +83,21 @@ def choice_select(field: BoundField) -> str:
         if field.errors
         else ""
     )
-    options = format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (value, " selected" if str(value) == selected else "", label)
-            for value, label in field.field.choices
-        ),
-    )
+    options = select_options(field.field.choices, selected)
     return format_html(
         '<select name="{}" id="{}"{}>{}</select>', field.html_name, field.auto_id, invalid, options
     )
 
 
 @register.simple_tag
-def municipality_options(choices: list[tuple[int, str]], selected: int | None = None) -> str:
-    """`<option>`s of the obec select, built in Python: a kraj has hundreds of obce."""
+def select_options(choices: list[tuple], selected=None) -> str:
+    """`<option>`s of a select, built in Python: a kraj has hundreds of obce, and Django's
+    widget renders every option through a template. Values compare as text, as submitted."""
+    chosen = "" if selected is None else str(selected)
     return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
-        ((code, " selected" if code == selected else "", label) for code, label in choices),
+        ((value, " selected" if str(value) == chosen else "", label) for value, label in choices),
     )
 
 
